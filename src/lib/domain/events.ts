@@ -1,0 +1,65 @@
+/**
+ * Events: what happened, in the board's order. Each carries the revision it produced
+ * (1, 2, 3, … without gaps), when, from which source, by whom, and the opId of the command
+ * that caused it. Events name the ids they touch, so a client can highlight them.
+ */
+import type { BoardId, CardId, ColumnId, OpId } from './ids';
+import type { CardFields } from './commands';
+import type { Actor, Card, Column, Source } from './types';
+
+export type EventBody =
+  | { type: 'boardCreated'; name: string; columns: Column[] }
+  | { type: 'boardRenamed'; name: string }
+  | { type: 'cardCreated'; card: Omit<Card, 'revision' | 'printedFieldsRevision' | 'printedRevision' | 'printedAt' | 'createdAt' | 'archived'> }
+  | { type: 'cardUpdated'; cardId: CardId; changes: Partial<CardFields> }
+  | { type: 'cardArchived'; cardId: CardId; columnId: ColumnId }
+  | { type: 'cardRestored'; cardId: CardId; toColumnId: ColumnId; rank: string }
+  | { type: 'cardMoved'; cardId: CardId; fromColumnId: ColumnId; toColumnId: ColumnId; rank: string }
+  | { type: 'columnAdded'; column: Column; index: number }
+  | { type: 'columnRenamed'; columnId: ColumnId; name: string }
+  | { type: 'columnMoved'; columnId: ColumnId; toIndex: number }
+  | { type: 'columnRemoved'; columnId: ColumnId }
+  | { type: 'wipLimitSet'; columnId: ColumnId; wipLimit: number | null; hard: boolean }
+  | { type: 'cardsPrinted'; cardIds: CardId[]; layout: string };
+
+export interface EventMeta {
+  boardId: BoardId;
+  revision: number;
+  at: string;
+  source: Source;
+  actor: Actor;
+  opId: OpId;
+}
+
+export type BoardEvent = EventBody & EventMeta;
+export type EventType = BoardEvent['type'];
+export type EventOf<T extends EventType> = Extract<BoardEvent, { type: T }>;
+
+/** The card ids an event touches (for highlights, card history and STALE checks). */
+export function touchedCards(e: EventBody): CardId[] {
+  switch (e.type) {
+    case 'cardCreated':
+      return [e.card.id];
+    case 'cardUpdated':
+    case 'cardArchived':
+    case 'cardRestored':
+    case 'cardMoved':
+      return [e.cardId];
+    case 'cardsPrinted':
+      return e.cardIds;
+    case 'boardCreated':
+    case 'boardRenamed':
+    case 'columnAdded':
+    case 'columnRenamed':
+    case 'columnMoved':
+    case 'columnRemoved':
+    case 'wipLimitSet':
+      return [];
+    default:
+      return assertNever(e);
+  }
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

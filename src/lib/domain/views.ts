@@ -1,0 +1,30 @@
+/** Read-only views of a board for pages and the API (board order, counts, WIP). */
+import type { BoardState, Card, Column } from './types';
+import { wipStatus, type WipStatus } from './wip';
+
+export interface ColumnView extends Column {
+  cards: Card[];
+  count: number;
+  wip: WipStatus;
+}
+
+export function columnViews(state: BoardState): ColumnView[] {
+  return state.columns.map((col) => {
+    const cards = (state.order[col.id] ?? []).map((id) => state.cards[id]);
+    return { ...col, cards, count: cards.length, wip: wipStatus(col, cards.length) };
+  });
+}
+
+/** Live cards in board order: column by column, top to bottom. */
+export function cardsInOrder(state: BoardState): Card[] {
+  return state.columns.flatMap((col) => (state.order[col.id] ?? []).map((id) => state.cards[id]));
+}
+
+export function archivedCards(state: BoardState): Card[] {
+  return Object.values(state.cards).filter((c) => c.archived);
+}
+
+/** Whether a printed card no longer matches what is on the wall. */
+export function needsReprint(card: Card): boolean {
+  return card.printedRevision !== null && card.printedFieldsRevision > card.printedRevision;
+}

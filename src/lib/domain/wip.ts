@@ -1,0 +1,33 @@
+/** Work-in-progress limits: how full a column is, and whether a card may enter it. */
+import type { BoardState, Column } from './types';
+import type { ColumnId } from './ids';
+import { reject, type Rejection } from './rejections';
+
+export type WipStatus = 'none' | 'under' | 'full' | 'over';
+
+export function columnCount(state: BoardState, columnId: ColumnId): number {
+  return state.order[columnId]?.length ?? 0;
+}
+
+export function wipStatus(column: Column, count: number): WipStatus {
+  if (column.wipLimit === null) return 'none';
+  if (count > column.wipLimit) return 'over';
+  if (count === column.wipLimit) return 'full';
+  return 'under';
+}
+
+/**
+ * May one more card enter `column`? A soft limit lets it in when the user confirmed
+ * (`override`); a hard limit never does.
+ */
+export function checkEntry(state: BoardState, column: Column, override: boolean): Rejection | null {
+  if (column.wipLimit === null) return null;
+  const count = columnCount(state, column.id);
+  if (count + 1 <= column.wipLimit) return null;
+  const details = { columnId: column.id, columnName: column.name, wipLimit: column.wipLimit, count };
+  if (column.wipHard) {
+    return reject('WIP_LIMIT_HARD', `${column.name} is at its hard limit of ${column.wipLimit}`, details);
+  }
+  if (override) return null;
+  return reject('WIP_LIMIT', `${column.name} is at its limit of ${column.wipLimit}; confirm to go over`, details);
+}

@@ -1,0 +1,35 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  worker: { format: 'es' },
+  optimizeDeps: { include: ['zxing-wasm/reader', 'jsqr', 'svelte-dnd-action', 'socket.io-client'] },
+  test: {
+    // Two projects: fast tests run in parallel; browser and multi-process tests run one file
+    // at a time so that two Chromiums and servers do not fight over two cores.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', 'test/system/**'],
+          environment: 'node',
+          testTimeout: 30_000
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['test/e2e/**/*.test.ts', 'test/system/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000
+        }
+      }
+    ]
+  }
+});
