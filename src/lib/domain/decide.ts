@@ -253,5 +253,5 @@ export function decideCreateBoard(
     id: ctx.newColumnId(), name: c.name.trim(), code: ctx.newCode(), wipLimit: c.wipLimit ?? null, wipHard: c.wipHard ?? false
   }));
   if (cols.some((c) => !c.name)) return no(reject('INVALID', 'Every column needs a name'));
-  return ok({ type: 'boardCreated', name: boardName, columns: cols });
+  return ok({ type: 'boardCreated', name: boardName, code: ctx.newCode(), columns: cols });
 }

@@ -3,12 +3,12 @@
  * (1, 2, 3, … without gaps), when, from which source, by whom, and the opId of the command
  * that caused it. Events name the ids they touch, so a client can highlight them.
  */
-import type { BoardId, CardId, ColumnId, OpId } from './ids';
+import type { BoardId, CardId, Code, ColumnId, OpId } from './ids';
 import type { CardFields } from './commands';
 import type { Actor, Card, Column, Source } from './types';
 
 export type EventBody =
-  | { type: 'boardCreated'; name: string; columns: Column[] }
+  | { type: 'boardCreated'; name: string; code: Code; columns: Column[] }
   | { type: 'boardRenamed'; name: string }
   | { type: 'cardCreated'; card: Omit<Card, 'revision' | 'printedFieldsRevision' | 'printedRevision' | 'printedAt' | 'createdAt' | 'archived'> }
   | { type: 'cardUpdated'; cardId: CardId; changes: Partial<CardFields> }

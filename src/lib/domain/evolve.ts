@@ -20,6 +20,7 @@ export function evolve(state: BoardState, e: BoardEvent): BoardState {
   switch (e.type) {
     case 'boardCreated':
       state.name = e.name;
+      state.code = e.code;
       state.createdAt = e.at;
       state.columns = e.columns.map((c) => ({ ...c }));
       for (const c of e.columns) state.order[c.id] = [];

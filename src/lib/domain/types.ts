@@ -44,6 +44,8 @@ export interface Card {
 
 export interface BoardState {
   id: BoardId;
+  /** The board sign's code (`/B/<CODE>`), unique in the install like card and column codes. */
+  code: Code;
   name: string;
   revision: number;
   createdAt: string;
@@ -78,5 +80,5 @@ export interface Actor {
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Kanbridge' };
 
 export function emptyBoard(id: BoardId): BoardState {
-  return { id, name: '', revision: 0, createdAt: '', updatedAt: '', columns: [], cards: {}, order: {} };
+  return { id, code: '' as Code, name: '', revision: 0, createdAt: '', updatedAt: '', columns: [], cards: {}, order: {} };
 }
