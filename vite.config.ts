@@ -1,13 +1,20 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 
-export default defineConfig({
-  plugins: [sveltekit()],
-  worker: { format: 'es' },
+/** Loaded lazily so that `vite build` and vitest do not start a server. */
+async function devServer(command: string): Promise<Plugin[]> {
+  if (command !== 'serve' || process.env.VITEST) return [];
+  const { kanbridgeDev } = await import('./server/dev.ts');
+  return [kanbridgeDev()];
+}
+
+export default defineConfig(async ({ command }) => ({
+  plugins: [sveltekit(), ...(await devServer(command))],
+  worker: { format: 'es' as const },
   optimizeDeps: { include: ['zxing-wasm/reader', 'jsqr', 'svelte-dnd-action', 'socket.io-client'] },
   test: {
     // Two projects: fast tests run in parallel; browser and multi-process tests run one file
-    // at a time so that two Chromiums and servers do not fight over two cores.
+    // at a time so that Chromium and child servers do not fight over two cores.
     projects: [
       {
         extends: true,
@@ -32,4 +39,4 @@ export default defineConfig({
       }
     ]
   }
-});
+}));

@@ -1,0 +1,61 @@
+/**
+ * Wiring of one Kanbridge instance: storage → board service → HTTP API and Socket.IO gateway.
+ * Used by the production server (index.ts), by `vite dev` (vite.config.ts) and by tests, so
+ * all three run the same code.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import { SYSTEM_ACTOR } from '../src/lib/domain';
+import { BoardService } from './board-service';
+import { createDemoBoard } from './demo';
+import { createApiHandler } from './gateway/http';
+import { attachSocket, type KServer } from './gateway/socket';
+import type { Storage } from './storage/types';
+import { VERSION } from './version';
+
+export interface AppOptions {
+  storage: Storage;
+  publicUrl?: string;
+  /** Create the demo board when the install has no board yet. */
+  demo?: boolean;
+}
+
+export interface App {
+  service: BoardService;
+  storage: Storage;
+  publicUrl?: string;
+  /** Handles API requests; returns false for anything else. */
+  handleApi: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  attach: (server: HttpServer | HttpsServer) => KServer;
+  close: () => Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { storage } = options;
+  await storage.open();
+  const service = new BoardService(storage);
+  if (options.demo && (await storage.listBoards()).length === 0) {
+    await createDemoBoard(service, SYSTEM_ACTOR);
+  }
+  const handleApi = createApiHandler({ service, version: VERSION });
+  const servers: KServer[] = [];
+  const app: App = {
+    service,
+    storage,
+    publicUrl: options.publicUrl,
+    handleApi,
+    attach(server) {
+      const io = attachSocket(server, service, { allowedOrigins: options.publicUrl ? [options.publicUrl] : [] });
+      servers.push(io);
+      return io;
+    },
+    async close() {
+      await Promise.all(servers.map((io) => new Promise<void>((resolve) => io.close(() => resolve()))));
+      await storage.close();
+    }
+  };
+  // Pages rendered by SvelteKit reach the same instance through hooks.server.ts.
+  (globalThis as { __kanbridge?: App }).__kanbridge = app;
+  return app;
+}

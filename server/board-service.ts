@@ -1,0 +1,287 @@
+/**
+ * The board service: the only writer of boards. Each board has one serial queue; a command
+ * runs as load → decide → append durably → evolve → remember the opId → acknowledge and
+ * broadcast. Because the next command of a board starts only after the previous append
+ * resolved, the in-memory state always equals the durable log, and the server's order is
+ * the one truth every client converges to.
+ *
+ * Repeats: the service remembers the result of recent opIds per board (rebuilt from the log
+ * on load, so a resend after a crash is recognised too) and answers a repeat with the first
+ * result — same revision, same events — without changing anything.
+ */
+import {
+  decide,
+  decideCreateBoard,
+  emptyBoard,
+  evolve,
+  newBoardId,
+  newCardId,
+  newColumnId,
+  randomCode,
+  touchedCards,
+  type Actor,
+  type BoardEvent,
+  type BoardId,
+  type BoardState,
+  type Code,
+  type Command,
+  type DecideContext,
+  type EventBody,
+  type OpId,
+  type Rejection,
+  type Source
+} from '../src/lib/domain';
+import { reject } from '../src/lib/domain/rejections';
+import { RevisionConflict, type BoardSummary, type CodeOwner, type Storage } from './storage/types';
+
+export interface CommandContext {
+  actor: Actor;
+  source: Source;
+  /** The revision the client saw; a card changed after it makes the command STALE. */
+  baseRevision?: number;
+}
+
+export type Outcome = { ok: true; revision: number; events: BoardEvent[] } | { ok: false; rejection: Rejection };
+
+export type EventsListener = (boardId: BoardId, events: BoardEvent[]) => void;
+
+const REMEMBERED_OPS = 2_000;
+const STALE_WINDOW = 10_000;
+const MAX_RETRIES = 5;
+
+export class BoardService {
+  readonly #storage: Storage;
+  readonly #now: () => Date;
+  readonly #boards = new Map<BoardId, BoardState>();
+  readonly #queues = new Map<BoardId, Promise<unknown>>();
+  readonly #ops = new Map<BoardId, Map<OpId, Outcome>>();
+  readonly #listeners = new Set<EventsListener>();
+  /** Codes handed out but maybe not yet durable, so two queues never pick the same one. */
+  readonly #reserved = new Set<string>();
+
+  constructor(storage: Storage, options: { now?: () => Date } = {}) {
+    this.#storage = storage;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  get storage(): Storage {
+    return this.#storage;
+  }
+
+  onEvents(listener: EventsListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  listBoards(): Promise<BoardSummary[]> {
+    return this.#storage.listBoards();
+  }
+
+  findCode(code: Code): Promise<CodeOwner | null> {
+    return this.#storage.findCode(code);
+  }
+
+  /** The board's current state (read-only: serialise it, never mutate it), or null. */
+  async getBoard(boardId: BoardId): Promise<BoardState | null> {
+    return this.#boards.get(boardId) ?? this.#serial(boardId, () => this.#load(boardId));
+  }
+
+  async eventsSince(boardId: BoardId, since: number, limit?: number): Promise<BoardEvent[] | null> {
+    const board = await this.getBoard(boardId);
+    if (!board) return null;
+    if (since >= board.revision) return [];
+    return this.#storage.eventsSince(boardId, since, limit);
+  }
+
+  async createBoard(
+    input: { name: string; columns?: { name: string; wipLimit?: number | null; wipHard?: boolean }[] },
+    ctx: CommandContext
+  ): Promise<{ ok: true; board: BoardState } | { ok: false; rejection: Rejection }> {
+    const columns = input.columns ?? DEFAULT_COLUMNS;
+    const boardId = newBoardId();
+    const codes = await this.#reserveCodes(1 + columns.length);
+    try {
+      const decision = decideCreateBoard(input.name, columns, this.#context(codes));
+      if (!decision.ok) return decision;
+      const events = this.#stamp(boardId, 0, decision.events, ctx, `create-${boardId}` as OpId);
+      await this.#storage.append(boardId, events);
+      const state = events.reduce(evolve, emptyBoard(boardId));
+      this.#boards.set(boardId, state);
+      this.#emit(boardId, events);
+      return { ok: true, board: state };
+    } finally {
+      for (const c of codes) this.#reserved.delete(c);
+    }
+  }
+
+  /** Runs one command on one board, in that board's order. Never throws for bad commands. */
+  execute(boardId: BoardId, command: Command, ctx: CommandContext): Promise<Outcome> {
+    return this.#serial(boardId, () => this.#execute(boardId, command, ctx));
+  }
+
+  async #execute(boardId: BoardId, command: Command, ctx: CommandContext): Promise<Outcome> {
+    for (let attempt = 0; ; attempt++) {
+      const state = this.#boards.get(boardId) ?? (await this.#load(boardId));
+      if (!state) return { ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) };
+      const seen = this.#ops.get(boardId)?.get(command.opId);
+      if (seen) return seen;
+      const stale = await this.#staleCheck(state, command, ctx.baseRevision);
+      if (stale) return { ok: false, rejection: stale };
+      const codes = await this.#reserveCodes(codesNeeded(command));
+      try {
+        const decision = decide(state, command, this.#context(codes));
+        if (!decision.ok) return decision;
+        if (decision.events.length === 0) return this.#remember(boardId, command.opId, { ok: true, revision: state.revision, events: [] });
+        const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
+        try {
+          await this.#storage.append(boardId, events);
+        } catch (err) {
+          // Another server wrote to this board first (PostgreSQL scale-out): reload and decide again.
+          if (err instanceof RevisionConflict && attempt < MAX_RETRIES) {
+            this.#boards.delete(boardId);
+            continue;
+          }
+          this.#boards.delete(boardId);
+          throw err;
+        }
+        for (const e of events) evolve(state, e);
+        const outcome = this.#remember(boardId, command.opId, { ok: true, revision: state.revision, events });
+        this.#emit(boardId, events);
+        return outcome;
+      } finally {
+        for (const c of codes) this.#reserved.delete(c);
+      }
+    }
+  }
+
+  /** Drops a board from memory so the next access reloads it from storage. */
+  evict(boardId: BoardId): void {
+    this.#boards.delete(boardId);
+    this.#ops.delete(boardId);
+  }
+
+  async #load(boardId: BoardId): Promise<BoardState | null> {
+    const cached = this.#boards.get(boardId);
+    if (cached) return cached;
+    const state = await this.#storage.loadBoard(boardId);
+    if (!state) return null;
+    // Rebuild the opId memory from the log tail, so a resend after a restart is answered
+    // with its first result instead of being applied twice.
+    const tail = await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
+    const ops = new Map<OpId, Outcome>();
+    for (const e of tail) {
+      const prev = ops.get(e.opId);
+      const events = prev && prev.ok ? [...prev.events, e] : [e];
+      ops.delete(e.opId);
+      ops.set(e.opId, { ok: true, revision: e.revision, events });
+    }
+    this.#ops.set(boardId, ops);
+    this.#boards.set(boardId, state);
+    return state;
+  }
+
+  #remember(boardId: BoardId, opId: OpId, outcome: Outcome): Outcome {
+    let ops = this.#ops.get(boardId);
+    if (!ops) this.#ops.set(boardId, (ops = new Map()));
+    ops.set(opId, outcome);
+    if (ops.size > REMEMBERED_OPS) ops.delete(ops.keys().next().value as OpId);
+    return outcome;
+  }
+
+  async #staleCheck(state: BoardState, command: Command, baseRevision: number | undefined): Promise<Rejection | null> {
+    if (baseRevision === undefined || baseRevision >= state.revision) return null;
+    const cards = commandCards(command);
+    if (cards.length === 0) return null;
+    const details = { baseRevision, revision: state.revision };
+    if (state.revision - baseRevision > STALE_WINDOW) return reject('STALE', 'The board changed too much since this view; reload it', details);
+    const since = await this.#storage.eventsSince(state.id, baseRevision);
+    const hit = since.find((e) => touchedCards(e).some((id) => cards.includes(id)));
+    if (!hit) return null;
+    return reject('STALE', 'Someone changed this card after your view of it', { ...details, cardId: touchedCards(hit)[0], changedBy: hit.actor.name, changedAt: hit.at });
+  }
+
+  #serial<T>(boardId: BoardId, task: () => Promise<T>): Promise<T> {
+    const prev = this.#queues.get(boardId) ?? Promise.resolve();
+    const run = prev.then(task, task);
+    const tail = run.then(
+      () => undefined,
+      () => undefined
+    );
+    this.#queues.set(boardId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(boardId) === tail) this.#queues.delete(boardId);
+    });
+    return run;
+  }
+
+  #stamp(boardId: BoardId, revision: number, bodies: EventBody[], ctx: CommandContext, opId: OpId): BoardEvent[] {
+    const at = this.#now().toISOString();
+    const actor = { id: ctx.actor.id, name: ctx.actor.name };
+    return bodies.map((body, i) => ({ ...body, boardId, revision: revision + i + 1, at, source: ctx.source, actor, opId }) as BoardEvent);
+  }
+
+  #emit(boardId: BoardId, events: BoardEvent[]) {
+    for (const listener of this.#listeners) {
+      try {
+        listener(boardId, events);
+      } catch (err) {
+        console.error('event listener failed', err);
+      }
+    }
+  }
+
+  #context(codes: Code[]): DecideContext {
+    const pool = [...codes];
+    return {
+      newCardId,
+      newColumnId,
+      newCode: () => {
+        const code = pool.shift();
+        if (!code) throw new Error('code pool exhausted');
+        return code;
+      }
+    };
+  }
+
+  /** Codes that no board, column or card in the install has ever used. */
+  async #reserveCodes(n: number): Promise<Code[]> {
+    const out: Code[] = [];
+    for (let tries = 0; out.length < n; tries++) {
+      const code = randomCode(tries < 20 ? 6 : 7);
+      if (this.#reserved.has(code) || out.includes(code)) continue;
+      this.#reserved.add(code);
+      if (await this.#storage.findCode(code)) {
+        this.#reserved.delete(code);
+        continue;
+      }
+      out.push(code);
+    }
+    return out;
+  }
+}
+
+export const DEFAULT_COLUMNS = [
+  { name: 'Backlog' },
+  { name: 'Ready' },
+  { name: 'Doing', wipLimit: 3 },
+  { name: 'Review' },
+  { name: 'Done' }
+];
+
+function codesNeeded(command: Command): number {
+  return command.type === 'createCard' || command.type === 'addColumn' ? 1 : 0;
+}
+
+function commandCards(command: Command): string[] {
+  switch (command.type) {
+    case 'updateCard':
+    case 'archiveCard':
+    case 'restoreCard':
+    case 'moveCard':
+      return [command.cardId];
+    case 'markPrinted':
+      return command.cardIds;
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Socket.IO gateway: one room per board. Every incoming message is parsed with a zod schema;
+ * a bad one gets an error ack and nothing else happens — the connection stays up and no other
+ * client notices. Handlers never throw out of this module.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import { Server, type Socket } from 'socket.io';
+import type { BoardId } from '../../src/lib/domain';
+import {
+  formatIssues,
+  helloSchema,
+  joinSchema,
+  MAX_SOCKET_MESSAGE,
+  parseCommandMessage,
+  rejectionError,
+  type ApiError,
+  type ClientToServer,
+  type ServerToClient
+} from '../../src/lib/protocol';
+import { z } from 'zod';
+import type { BoardService } from '../board-service';
+
+/** Catch-up by events when the client is at most this far behind; a snapshot otherwise. */
+const CATCH_UP_LIMIT = 1_000;
+/** Commands per connection: a burst of this many, refilled at RATE per second. */
+const BURST = 200;
+const RATE = 100;
+
+interface SocketData {
+  actor: { id: string; name: string };
+  boards: Set<string>;
+  tokens: number;
+  refilledAt: number;
+}
+
+type KSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+export type KServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+
+const room = (boardId: string) => `board:${boardId}`;
+const err = (code: string, message: string): { ok: false; error: ApiError } => ({ ok: false, error: { code, message } });
+
+const commandMessage = z.object({ boardId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).passthrough();
+const eventsSinceSchema = z.strictObject({
+  boardId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  since: z.number().int().min(0),
+  limit: z.number().int().min(1).max(5_000).optional()
+});
+
+export interface SocketOptions {
+  /** Origins allowed besides the request's own host (e.g. PUBLIC_URL's). */
+  allowedOrigins?: string[];
+}
+
+export function attachSocket(server: HttpServer | HttpsServer, service: BoardService, options: SocketOptions = {}): KServer {
+  const io: KServer = new Server(server, {
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE,
+    serveClient: false,
+    // Browsers send Origin on WebSocket upgrades too; a page from another site must not drive
+    // a board with the user's connection.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (!origin) return callback(null, true); // scripts and server-side clients
+      const allowed = sameHost(origin, req.headers.host) || (options.allowedOrigins ?? []).some((o) => sameOrigin(o, origin));
+      callback(allowed ? null : 'origin not allowed', allowed);
+    }
+  });
+
+  service.onEvents((boardId, events) => {
+    io.to(room(boardId)).emit('board:events', { boardId, events });
+  });
+
+  io.on('connection', (socket: KSocket) => {
+    const hello = helloSchema.safeParse(socket.handshake.auth ?? {});
+    const name = hello.success && hello.data.name ? hello.data.name : 'Guest';
+    const id = hello.success && hello.data.clientId ? hello.data.clientId : socket.id;
+    socket.data = { actor: { id, name }, boards: new Set(), tokens: BURST, refilledAt: Date.now() };
+
+    socket.on('board:join', (msg, ack) =>
+      guard(ack, async (reply) => {
+        const parsed = joinSchema.safeParse(msg);
+        if (!parsed.success) return reply(err('INVALID', formatIssues(parsed.error)));
+        const boardId = parsed.data.boardId as BoardId;
+        const board = await service.getBoard(boardId);
+        if (!board) return reply(err('NOT_FOUND', 'No such board'));
+        await socket.join(room(boardId));
+        socket.data.boards.add(boardId);
+        const since = parsed.data.since;
+        if (since !== undefined && since <= board.revision && board.revision - since <= CATCH_UP_LIMIT) {
+          const events = await service.eventsSince(boardId, since);
+          if (events && events.length) socket.emit('board:events', { boardId, events });
+        } else {
+          socket.emit('board:snapshot', { boardId, board: (await service.getBoard(boardId))! });
+        }
+        const viewers = await broadcastPresence(io, boardId);
+        reply({ ok: true, revision: (await service.getBoard(boardId))!.revision, viewers });
+      })
+    );
+
+    socket.on('board:leave', (msg, ack) =>
+      guard(ack, async (reply) => {
+        const parsed = joinSchema.safeParse(msg);
+        if (!parsed.success) return reply({ ok: false });
+        await socket.leave(room(parsed.data.boardId));
+        socket.data.boards.delete(parsed.data.boardId);
+        await broadcastPresence(io, parsed.data.boardId);
+        reply({ ok: true });
+      })
+    );
+
+    socket.on('board:command', (msg, ack) =>
+      guard(ack, async (reply) => {
+        if (!takeToken(socket.data)) return reply(err('RATE_LIMITED', 'Too many commands; slow down'));
+        const head = commandMessage.safeParse(msg);
+        if (!head.success) return reply(err('INVALID', formatIssues(head.error)));
+        const { boardId, ...rest } = head.data;
+        if (!socket.data.boards.has(boardId)) return reply(err('NOT_JOINED', 'Join the board before sending commands to it'));
+        const parsed = parseCommandMessage(rest);
+        if (!parsed.success) return reply(err('INVALID', parsed.error));
+        const outcome = await service.execute(boardId as BoardId, parsed.command, {
+          actor: socket.data.actor, source: parsed.source ?? 'ui', baseRevision: parsed.baseRevision
+        });
+        reply(outcome.ok ? outcome : { ok: false, error: rejectionError(outcome.rejection) });
+      })
+    );
+
+    socket.on('board:events-since', (msg, ack) =>
+      guard(ack, async (reply) => {
+        const parsed = eventsSinceSchema.safeParse(msg);
+        if (!parsed.success) return reply(err('INVALID', formatIssues(parsed.error)));
+        if (!socket.data.boards.has(parsed.data.boardId)) return reply(err('NOT_JOINED', 'Join the board first'));
+        const events = await service.eventsSince(parsed.data.boardId as BoardId, parsed.data.since, parsed.data.limit);
+        reply(events ? { ok: true, events } : err('NOT_FOUND', 'No such board'));
+      })
+    );
+
+    socket.on('disconnect', () => {
+      for (const boardId of socket.data.boards) void broadcastPresence(io, boardId);
+    });
+  });
+
+  return io;
+}
+
+/** Runs a handler with a reply function; a missing ack or a thrown error never escapes. */
+function guard<R>(ack: unknown, fn: (reply: (r: R) => void) => Promise<void>): void {
+  const reply = typeof ack === 'function' ? (ack as (r: R) => void) : () => {};
+  fn(reply).catch((e: unknown) => {
+    console.error('socket handler failed:', e);
+    reply(err('INTERNAL', 'The server could not complete this request') as R);
+  });
+}
+
+function takeToken(d: SocketData): boolean {
+  const now = Date.now();
+  d.tokens = Math.min(BURST, d.tokens + ((now - d.refilledAt) / 1000) * RATE);
+  d.refilledAt = now;
+  if (d.tokens < 1) return false;
+  d.tokens -= 1;
+  return true;
+}
+
+async function broadcastPresence(io: KServer, boardId: string): Promise<number> {
+  const sockets = await io.in(room(boardId)).fetchSockets();
+  const viewers = new Map<string, { id: string; name: string }>();
+  for (const s of sockets) viewers.set(s.data.actor.id, s.data.actor);
+  io.to(room(boardId)).emit('board:presence', { boardId, viewers: [...viewers.values()] });
+  return viewers.size;
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm start`: one server on one port serving the pages, the API and Socket.IO.
+ * Wiring only; everything it starts lives in app.ts.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { createApp } from './app';
+import { loadOrCreateCert } from './cert';
+import { ConfigError, loadConfig } from './config';
+import { securityHeaders } from './security';
+import { createStorage } from './storage/index';
+import { DataDirLocked } from './storage/types';
+
+type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
+
+async function main() {
+  const config = loadConfig();
+  const buildHandler = new URL('../build/handler.js', import.meta.url);
+  if (!existsSync(buildHandler)) {
+    throw new ConfigError('the pages are not built yet: run `npm run build` (npm start does this for you)');
+  }
+  const storage = createStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const app = await createApp({ storage, publicUrl: config.publicUrl, demo: config.demo });
+  const { handler } = (await import(buildHandler.href)) as { handler: NodeHandler };
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    securityHeaders(res, config.https);
+    app.handleApi(req, res).then(
+      (handled) => {
+        if (!handled) handler(req, res);
+      },
+      (err: unknown) => {
+        console.error('request failed:', err);
+        if (!res.headersSent) res.writeHead(500).end();
+      }
+    );
+  };
+  const server = config.https
+    ? https.createServer(await loadOrCreateCert(config.dataDir), onRequest)
+    : http.createServer(onRequest);
+  app.attach(server);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: closing`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('shutdown failed:', err);
+        process.exit(1);
+      }
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  server.listen(config.port, config.host, () => {
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const scheme = config.https ? 'https' : 'http';
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    console.log(`listening on ${scheme}://${shown}:${port}`);
+    if (shown === 'localhost') {
+      for (const ip of lanAddresses()) console.log(`  on your network: ${scheme}://${ip}:${port}`);
+    }
+    console.log(`  storage: ${storage.kind}${storage.kind === 'lowdb' ? ` in ${config.dataDir}` : ''}`);
+  });
+}
+
+function lanAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfo => !!i && i.family === 'IPv4' && !i.internal)
+    .map((i) => i.address);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirLocked) {
+    console.error(`kanbridge: ${err.message}`);
+  } else {
+    console.error('kanbridge: could not start:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export * from './schemas';
+export * from './wire';
+export * from './board-json';

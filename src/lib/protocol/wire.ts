@@ -1,0 +1,47 @@
+/**
+ * Wire types shared by server and browser: HTTP bodies, Socket.IO event maps and acks.
+ * Socket.IO acks always carry `{ ok: true, … }` or `{ ok: false, error }`, never throw.
+ */
+import type { BoardEvent, BoardState, Rejection } from '../domain';
+
+export interface ApiError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type CommandResult =
+  | { ok: true; revision: number; events: BoardEvent[] }
+  | { ok: false; error: ApiError };
+
+export type JoinResult =
+  | { ok: true; revision: number; viewers: number }
+  | { ok: false; error: ApiError };
+
+export interface Presence {
+  boardId: string;
+  viewers: { id: string; name: string }[];
+}
+
+export interface ServerToClient {
+  'board:events': (msg: { boardId: string; events: BoardEvent[] }) => void;
+  'board:snapshot': (msg: { boardId: string; board: BoardState }) => void;
+  'board:presence': (msg: Presence) => void;
+  'board:deleted': (msg: { boardId: string }) => void;
+}
+
+export interface ClientToServer {
+  'board:join': (msg: unknown, ack: (r: JoinResult) => void) => void;
+  'board:leave': (msg: unknown, ack?: (r: { ok: boolean }) => void) => void;
+  'board:command': (msg: unknown, ack: (r: CommandResult) => void) => void;
+  'board:events-since': (msg: unknown, ack: (r: { ok: true; events: BoardEvent[] } | { ok: false; error: ApiError }) => void) => void;
+}
+
+export function rejectionError(r: Rejection): ApiError {
+  return r.details ? { code: r.code, message: r.message, details: r.details } : { code: r.code, message: r.message };
+}
+
+/** Largest Socket.IO message the server accepts (bytes); larger ones close that connection. */
+export const MAX_SOCKET_MESSAGE = 64 * 1024;
+/** Largest JSON body the HTTP API accepts. */
+export const MAX_JSON_BODY = 256 * 1024;
