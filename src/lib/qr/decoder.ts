@@ -181,7 +181,7 @@ async function zxingPass(
   const failed: ReadResult[] = [];
   for (const r of results) {
     if (r.isValid) found.add({ text: r.text, engine: 'zxing', variant: plane.name, corners: mapCorners(zxingCorners(r), plane) });
-    else if (r.format === 'QRCodeModel2') failed.push(r);
+    else failed.push(r);
   }
   for (const r of failed) {
     if (found.done) return;
@@ -215,6 +215,7 @@ function zxingCorners(r: ReadResult): Corners {
   return [p.topLeft, p.topRight, p.bottomRight, p.bottomLeft];
 }
 
+/** The QR version zxing read from a symbol it could not decode (Micro QR's "M3" gives null). */
 function symbolVersion(r: ReadResult): number | null {
   try {
     const v = Number((JSON.parse(r.extra) as { Version?: unknown }).Version);
