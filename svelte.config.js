@@ -6,9 +6,6 @@ export default {
   preprocess: vitePreprocess(),
   compilerOptions: { runes: true },
   kit: {
-    adapter: adapter({ out: 'build' }),
-    // The custom server (server/index.ts) adds its own security headers; the CSP here is
-    // SvelteKit's, so inline hydration scripts carry hashes instead of 'unsafe-inline'.
-    csrf: { checkOrigin: true }
+    adapter: adapter({ out: 'build' })
   }
 };
