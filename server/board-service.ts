@@ -11,6 +11,7 @@
  */
 import {
   decide,
+  cloneBoard,
   decideCreateBoard,
   emptyBoard,
   evolve,
@@ -108,7 +109,7 @@ export class BoardService {
       const state = events.reduce(evolve, emptyBoard(boardId));
       this.#boards.set(boardId, state);
       this.#emit(boardId, events);
-      return { ok: true, board: state };
+      return { ok: true, board: cloneBoard(state) };
     } finally {
       for (const c of codes) this.#reserved.delete(c);
     }
