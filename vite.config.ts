@@ -13,6 +13,8 @@ export default defineConfig(async ({ command }) => ({
   worker: { format: 'es' as const },
   optimizeDeps: { include: ['zxing-wasm/reader', 'jsqr', 'svelte-dnd-action', 'socket.io-client'] },
   test: {
+    // The JSON report feeds .ci/run's closing "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     // Two projects: fast tests run in parallel; browser and multi-process tests run one file
     // at a time so that Chromium and child servers do not fight over two cores.
     projects: [
