@@ -9,14 +9,17 @@
  *   different process: pids are reused, e.g. every container start is pid 1 again) does not
  *   block a restart.
  *
- * Invariants: the lock file appears with its full contents in one step (written to a
- * private temp file, then hard-linked into place, which fails if the lock exists), so a
- * reader never sees a half-written lock; and a stale lock is removed only if it is still the
- * very file that was judged stale, so two servers starting at once on a stale lock cannot
- * both end up holding it.
+ * Invariants:
+ * - a lock file appears with its full contents in one step (written to a private temp file,
+ *   then hard-linked into place, which fails if the name exists): no one reads half a lock;
+ * - a stale lock is removed only by the one process holding the right to break that very
+ *   lock (the file `<lock>.breaking.<inode>-<hash of contents>`, created the same way), and
+ *   only if it is still that file. Nothing else ever removes a lock but its own holder, so
+ *   two servers starting at once on a stale lock cannot both end up holding it.
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { DataDirLocked } from './types';
 
@@ -32,17 +35,16 @@ export async function acquireDataDirLock(dir: string): Promise<() => Promise<voi
   await mkdir(dir, { recursive: true });
   const file = join(dir, LOCK_FILE);
   const mine = `${JSON.stringify({ pid: process.pid, started: (await procStat(process.pid))?.started ?? null })}\n`;
-  // Each round either takes the lock, finds a live holder, or removes one stale lock; a few
-  // rounds only run out when other processes keep taking and dropping it at the same moment.
-  for (let round = 0; round < 5; round++) {
+  // Each round takes the lock, finds a live holder, or waits for a stale lock to be removed.
+  // Rounds only run out if other processes keep taking and dropping the lock meanwhile.
+  for (let round = 0; round < 100; round++) {
     if (await createWith(file, mine)) return releaser(file, mine);
-    const found = await readLock(file);
-    if (!found) continue; // released meanwhile
-    const holder = parseHolder(found.text);
+    const seen = await readLock(file);
+    if (!seen) continue; // released meanwhile
+    const holder = parseHolder(seen.text);
     if (holder && (await isAlive(holder))) throw new DataDirLocked(dir, holder.pid);
-    // Stale, or unreadable: contents appear atomically, so an unparseable lock was not
-    // written by a live server, just damaged.
-    await removeIfUnchanged(file, found);
+    // Stale, or unreadable (contents appear atomically, so that was no live server).
+    if (!(await breakStale(file, seen, mine))) await sleep(10);
   }
   throw new Error(`could not lock ${dir}: ${file} kept changing while other processes took and released it`);
 }
@@ -84,28 +86,31 @@ async function readLock(file: string): Promise<Seen | null> {
 }
 
 /**
- * Removes the lock only if it is still the file judged stale. It is first renamed to a
- * private name (atomic: only one remover gets it); if it turns out to be a different lock,
- * taken meanwhile by another server, it is linked back, unless yet another one appeared.
+ * Removes the stale lock `seen` if this process wins the right to break it. Returns false
+ * when another live process is breaking it right now (the caller waits and looks again).
  */
-async function removeIfUnchanged(file: string, seen: Seen): Promise<void> {
-  const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
-  try {
-    await rename(file, aside);
-  } catch (e) {
-    if (errorCode(e) === 'ENOENT') return;
-    throw e;
+async function breakStale(file: string, seen: Seen, mine: string): Promise<boolean> {
+  // Named by inode and contents: a later lock (even on a reused inode) gets another right.
+  const marker = `${file}.breaking.${seen.ino}-${createHash('sha256').update(seen.text).digest('hex').slice(0, 16)}`;
+  if (!(await createWith(marker, mine))) {
+    const breaker = await readLock(marker);
+    if (!breaker) return true; // the breaker just finished, and a marker goes only after its lock
+    const holder = parseHolder(breaker.text);
+    if (holder && (await isAlive(holder))) return false;
+    // Its breaker died mid-way. Clearing a marker is not guarded itself: that would take
+    // such a crash and two simultaneous starts together.
+    await unlink(marker).catch(ignoreMissing);
+    return true;
   }
   try {
-    // Inode numbers are reused once a file is gone, so compare the contents as well.
-    const [info, text] = await Promise.all([stat(aside), readFile(aside, 'utf8')]);
-    if (info.ino === seen.ino && text === seen.text) return;
-    await link(aside, file).catch((e: unknown) => {
-      if (errorCode(e) !== 'EEXIST') throw e;
-    });
+    // Only the holder of the marker may remove this lock, and its own holder is dead, so
+    // nothing can replace it between this check and the unlink.
+    const current = await readLock(file);
+    if (current && current.ino === seen.ino && current.text === seen.text) await unlink(file);
   } finally {
-    await unlink(aside);
+    await unlink(marker);
   }
+  return true;
 }
 
 function parseHolder(text: string): Holder | null {
@@ -159,6 +164,10 @@ function releaser(file: string, mine: string): () => Promise<void> {
     const current = await readFile(file, 'utf8').catch(() => null);
     if (current === mine) await unlink(file);
   };
+}
+
+function ignoreMissing(e: unknown): void {
+  if (errorCode(e) !== 'ENOENT') throw e;
 }
 
 function errorCode(e: unknown): string | undefined {

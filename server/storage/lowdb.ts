@@ -1,0 +1,497 @@
+/**
+ * LowdbStorage: the default store, in DATA_DIR. It stays fast as boards grow and loses no
+ * acknowledged event on a crash.
+ *
+ * Files in DATA_DIR:
+ * - events.log: the append-only log, one JSON event per line, all boards interleaved. It is
+ *   the complete history and the source of truth.
+ * - kanbridge.json: a lowdb snapshot of the folded board states, the code index and, per
+ *   board, the byte offset of every BLOCK-th event, covering the log up to `logOffset`.
+ *   It is rewritten now and then (compaction: every `compactEvery` events and on close),
+ *   never on the append path, so an append costs the same on a 100,000-card board as on an
+ *   empty one. Losing it costs only time: without it, the whole log is replayed.
+ * - kanbridge.lock: one server per directory (lock.ts).
+ *
+ * Invariants:
+ * - an append resolves only after its lines are written and fsynced; appends that arrive
+ *   while a write is under way queue up and share the next write and fsync (group commit);
+ * - `table` folds exactly the log's bytes before `appliedOffset`; the bytes from there to
+ *   `logEnd` belong to the batch being written;
+ * - the log only grows, except that a torn last line (a crash mid-write, so never
+ *   acknowledged) is cut off on open;
+ * - each board's last `recentEvents` to 2×`recentEvents` events are held in memory; older
+ *   ones are read back from the log, starting at the block offset before them;
+ * - a line starts with `{"boardId":…,` so a reader skips other boards' lines unparsed.
+ */
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { z } from 'zod';
+import type { BoardEvent, BoardId, BoardState, Code, EventType } from '../../src/lib/domain';
+import { BoardTable } from './board-table';
+import { acquireDataDirLock } from './lock';
+import type { BoardSummary, CodeOwner, Storage } from './types';
+
+export const SNAPSHOT_FILE = 'kanbridge.json';
+export const LOG_FILE = 'events.log';
+/** Every BLOCK-th event of a board has its log offset recorded (fixed by snapshot format 1). */
+export const BLOCK = 64;
+
+export interface LowdbOptions {
+  /** Write a snapshot after this many events (default 10,000). */
+  compactEvery?: number;
+  /** fsync the log before acknowledging (default true; false only for throwaway data). */
+  fsync?: boolean;
+  /** Events per board kept in memory for `eventsSince` (default 5,000). */
+  recentEvents?: number;
+}
+
+export interface LowdbStats {
+  /** Appends accepted (each one call of `append` with events). */
+  appends: number;
+  /** Writes to the log: each carries every append queued while the previous one ran. */
+  batches: number;
+  fsyncs: number;
+  compactions: number;
+  /** Events replayed from the log tail at the last open. */
+  replayed: number;
+}
+
+interface Snapshot {
+  format: 1;
+  logOffset: number;
+  boards: Record<string, BoardState>;
+  codes: Record<string, CodeOwner>;
+  /** Per board: log offsets of revisions 1, 1 + BLOCK, 1 + 2·BLOCK, … */
+  blocks: Record<string, number[]>;
+}
+
+interface Pending {
+  events: BoardEvent[];
+  bytes: Buffer;
+  /** Byte length of each event's line. */
+  sizes: number[];
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+type Phase = 'new' | 'open' | 'closing' | 'closed';
+
+export class LowdbStorage implements Storage {
+  readonly kind = 'lowdb';
+  readonly pipelinedAppends = true;
+  readonly stats: LowdbStats = { appends: 0, batches: 0, fsyncs: 0, compactions: 0, replayed: 0 };
+
+  private readonly snapshotFile: string;
+  private readonly logFile: string;
+  private readonly compactEvery: number;
+  private readonly fsync: boolean;
+  private readonly recentEvents: number;
+  private readonly db: Low<unknown>;
+
+  private phase: Phase = 'new';
+  private table = new BoardTable();
+  private readonly blocks = new Map<BoardId, number[]>();
+  private readonly recent = new Map<BoardId, BoardEvent[]>();
+  private log: FileHandle | null = null;
+  private release: (() => Promise<void>) | null = null;
+  private logEnd = 0;
+  private appliedOffset = 0;
+  private sinceCompaction = 0;
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private compacting: Promise<void> | null = null;
+  /** Set when a write to the log failed: what is on disk is then unknown, so writes stop. */
+  private failure: Error | null = null;
+
+  constructor(private readonly dataDir: string, options: LowdbOptions = {}) {
+    this.snapshotFile = join(dataDir, SNAPSHOT_FILE);
+    this.logFile = join(dataDir, LOG_FILE);
+    this.compactEvery = positive('compactEvery', options.compactEvery ?? 10_000);
+    this.recentEvents = positive('recentEvents', options.recentEvents ?? 5_000);
+    this.fsync = options.fsync ?? true;
+    this.db = new Low<unknown>(new JSONFile<unknown>(this.snapshotFile), emptySnapshot());
+  }
+
+  async open(): Promise<void> {
+    if (this.phase !== 'new') throw new Error('a LowdbStorage opens once; create a new one to open again');
+    await mkdir(this.dataDir, { recursive: true });
+    const release = await acquireDataDirLock(this.dataDir);
+    try {
+      const snapshot = await this.readSnapshot();
+      this.table = BoardTable.restore(Object.values(snapshot.boards), Object.entries(snapshot.codes) as [Code, CodeOwner][]);
+      for (const [id, offsets] of Object.entries(snapshot.blocks)) this.blocks.set(id as BoardId, offsets);
+      await this.openLog(snapshot.logOffset);
+    } catch (e) {
+      // Half-read state cannot be trusted: this instance is done; a new one may try again.
+      this.phase = 'closed';
+      await this.log?.close();
+      await release();
+      throw e;
+    }
+    this.release = release;
+    this.phase = 'open';
+    if (this.sinceCompaction >= this.compactEvery) this.compactInBackground();
+  }
+
+  async close(): Promise<void> {
+    if (this.phase !== 'open') return;
+    this.phase = 'closing';
+    try {
+      while (this.flushing) await this.flushing;
+      await this.compacting?.catch(() => undefined);
+      if (!this.failure && this.sinceCompaction > 0) await this.compact();
+    } finally {
+      this.phase = 'closed';
+      await this.log?.close();
+      await this.release?.();
+    }
+  }
+
+  async listBoards(): Promise<BoardSummary[]> {
+    this.assertOpen();
+    return this.table.summaries();
+  }
+
+  async loadBoard(boardId: BoardId): Promise<BoardState | null> {
+    this.assertOpen();
+    const state = this.table.state(boardId);
+    return state ? structuredClone(state) : null;
+  }
+
+  async append(boardId: BoardId, events: BoardEvent[]): Promise<void> {
+    this.assertOpen();
+    if (this.phase !== 'open') throw new Error('storage is closing');
+    if (this.failure) throw this.failure;
+    this.table.accept(boardId, events);
+    if (events.length === 0) return;
+    const lines = events.map((e) => `${JSON.stringify(lineOf(e))}\n`);
+    // Hold the events as they will read back from disk, and never the caller's objects.
+    const stored = lines.map((l) => JSON.parse(l) as BoardEvent);
+    const pending = new Promise<void>((resolve, reject) => {
+      this.queue.push({ events: stored, bytes: Buffer.from(lines.join('')), sizes: lines.map((l) => Buffer.byteLength(l)), resolve, reject });
+    });
+    this.stats.appends++;
+    this.flushing ??= this.flush();
+    return pending;
+  }
+
+  async eventsSince(boardId: BoardId, since: number, limit?: number): Promise<BoardEvent[]> {
+    this.assertOpen();
+    const state = this.table.state(boardId);
+    if (!state) return [];
+    const from = Math.max(0, since) + 1;
+    const last = limit === undefined ? state.revision : Math.min(state.revision, from + Math.max(0, limit) - 1);
+    if (last < from) return [];
+    const recent = this.recent.get(boardId) ?? [];
+    const firstRecent = recent.length > 0 ? recent[0].revision : state.revision + 1;
+    // Copy the in-memory part now: appends during the file read below may trim `recent`.
+    const fromMemory = last < firstRecent ? [] : structuredClone(recent.slice(Math.max(from, firstRecent) - firstRecent, last - firstRecent + 1));
+    if (from >= firstRecent) return fromMemory;
+    const older = await this.readOlder(boardId, from, Math.min(last, firstRecent - 1));
+    return older.concat(fromMemory);
+  }
+
+  async findCode(code: Code): Promise<CodeOwner | null> {
+    this.assertOpen();
+    return this.table.findCode(code);
+  }
+
+  /** Writes a snapshot now (also done every `compactEvery` events and on close). */
+  async compact(): Promise<void> {
+    if (this.phase !== 'open' && this.phase !== 'closing') throw new Error('storage is not open');
+    // Wait for a snapshot already being written: the one written next includes more.
+    while (this.compacting) await this.compacting.catch(() => undefined);
+    this.compacting = this.writeSnapshot();
+    try {
+      await this.compacting;
+    } finally {
+      this.compacting = null;
+    }
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    const { states, codes } = this.table.entries();
+    const snapshot: Snapshot = {
+      format: 1,
+      logOffset: this.appliedOffset,
+      boards: Object.fromEntries(states.map((s) => [s.id, s])),
+      codes: Object.fromEntries(codes),
+      blocks: Object.fromEntries(this.blocks)
+    };
+    this.sinceCompaction = 0;
+    this.db.data = snapshot;
+    // lowdb serialises `data` synchronously inside write(), before any later batch can be
+    // applied, so the snapshot is exactly the state at `logOffset`. It writes a temp file
+    // and renames it over the old snapshot, so a crash leaves the old or the new one whole.
+    const written = this.db.write();
+    this.db.data = null;
+    await written;
+    this.stats.compactions++;
+  }
+
+  private compactInBackground(): void {
+    // The log already holds everything, so a failed snapshot only means a longer replay on
+    // the next start; report it and let the next compaction try again.
+    this.compact().catch((e: unknown) => console.error(`kanbridge: writing ${this.snapshotFile} failed: ${message(e)}`));
+  }
+
+  private async flush(): Promise<void> {
+    // One turn of the event loop lets appends issued together join the first write.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0);
+        try {
+          await this.writeBatch(batch);
+        } catch (e) {
+          this.failure = new Error(`writing ${this.logFile} failed, so this server accepts no more changes until it restarts: ${message(e)}`, { cause: e });
+          for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failure);
+        }
+      }
+    } finally {
+      // Reset in the same synchronous step as the empty-queue check, so no append can be
+      // queued in between and wait for a flush that never comes.
+      this.flushing = null;
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    const log = this.requireLog();
+    const data = batch.length === 1 ? batch[0].bytes : Buffer.concat(batch.map((p) => p.bytes));
+    for (let done = 0; done < data.length; ) {
+      const { bytesWritten } = await log.write(data, done, data.length - done, this.logEnd + done);
+      done += bytesWritten;
+    }
+    this.logEnd += data.length;
+    this.stats.batches++;
+    if (this.fsync) {
+      await log.datasync();
+      this.stats.fsyncs++;
+    }
+    let offset = this.appliedOffset;
+    let count = 0;
+    for (const p of batch) {
+      p.events.forEach((e, i) => {
+        this.applyEvent(e, offset);
+        offset += p.sizes[i];
+      });
+      count += p.events.length;
+    }
+    this.appliedOffset = offset;
+    for (const p of batch) p.resolve();
+    this.sinceCompaction += count;
+    if (this.sinceCompaction >= this.compactEvery && !this.compacting && this.phase === 'open') this.compactInBackground();
+  }
+
+  /** Folds one durable event (at byte `offset` of the log) into memory. */
+  private applyEvent(e: BoardEvent, offset: number): void {
+    this.table.apply(e);
+    if ((e.revision - 1) % BLOCK === 0) {
+      const blocks = this.blocks.get(e.boardId) ?? [];
+      if (blocks.length !== (e.revision - 1) / BLOCK) throw new Error(`block index of board ${e.boardId} does not reach revision ${e.revision}`);
+      blocks.push(offset);
+      this.blocks.set(e.boardId, blocks);
+    }
+    const recent = this.recent.get(e.boardId) ?? [];
+    recent.push(e);
+    // Trim in bulk so that trimming stays O(1) per event on average.
+    if (recent.length > 2 * this.recentEvents) recent.splice(0, recent.length - this.recentEvents);
+    this.recent.set(e.boardId, recent);
+  }
+
+  private async readSnapshot(): Promise<Snapshot> {
+    const rebuild = `It is only a snapshot: move it away and Kanbridge rebuilds it from ${LOG_FILE}.`;
+    try {
+      await this.db.read();
+    } catch (e) {
+      throw new Error(`${this.snapshotFile} cannot be read (${message(e)}). ${rebuild}`, { cause: e });
+    }
+    const parsed = snapshotSchema.safeParse(this.db.data);
+    this.db.data = null;
+    if (!parsed.success) throw new Error(`${this.snapshotFile} is not a Kanbridge snapshot:\n${z.prettifyError(parsed.error)}\n${rebuild}`);
+    // Checked by the schema above, except for the brands of ids and codes.
+    const snapshot = parsed.data as unknown as Snapshot;
+    for (const [id, board] of Object.entries(snapshot.boards)) {
+      const blocks = snapshot.blocks[id] ?? [];
+      const wellFormed = board.id === id && blocks.length === Math.ceil(board.revision / BLOCK) && blocks.every((o) => o < snapshot.logOffset);
+      if (!wellFormed) throw new Error(`${this.snapshotFile} is inconsistent for board ${id}. ${rebuild}`);
+    }
+    return snapshot;
+  }
+
+  private async openLog(from: number): Promise<void> {
+    let created = false;
+    try {
+      this.log = await open(this.logFile, 'r+');
+    } catch (e) {
+      if (errorCode(e) !== 'ENOENT') throw e;
+      this.log = await open(this.logFile, 'wx+');
+      created = true;
+    }
+    // A new file's directory entry must survive a power cut too, or so would its events not.
+    if (created && this.fsync) await syncDir(this.dataDir);
+    const { size } = await this.log.stat();
+    if (from > size) {
+      throw new Error(`${this.logFile} has ${size} bytes but ${this.snapshotFile} covers ${from}: the log was truncated or replaced. Restore both files from the same backup.`);
+    }
+    let replayed = 0;
+    const end = await scanLines(this.log, from, size, (line, offset) => {
+      const e = parseLine(line.toString('utf8'), this.logFile, offset);
+      try {
+        this.applyEvent(e, offset);
+      } catch (err) {
+        throw new Error(`${this.logFile} is damaged at byte ${offset}: ${message(err)}`, { cause: err });
+      }
+      replayed++;
+      return true;
+    });
+    if (end < size) {
+      // A torn last line: the crash came mid-write, before the fsync, so it was never acknowledged.
+      await this.log.truncate(end);
+      if (this.fsync) await this.log.datasync();
+    }
+    this.logEnd = this.appliedOffset = end;
+    this.stats.replayed = replayed;
+    this.sinceCompaction = replayed;
+  }
+
+  /** Events `from`..`to` (all older than the in-memory ones) of one board, from the log. */
+  private async readOlder(boardId: BoardId, from: number, to: number): Promise<BoardEvent[]> {
+    const start = this.blocks.get(boardId)?.[Math.floor((from - 1) / BLOCK)];
+    const out: BoardEvent[] = [];
+    if (start !== undefined) {
+      const prefix = Buffer.from(`{"boardId":${JSON.stringify(boardId)},`);
+      // Its own handle: this read may outlive a concurrent close of the writer's handle.
+      const file = await open(this.logFile, 'r');
+      try {
+        await scanLines(file, start, this.appliedOffset, (line, offset) => {
+          if (line.length < prefix.length || line.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) return true;
+          const e = parseLine(line.toString('utf8'), this.logFile, offset);
+          if (e.revision >= from) out.push(e);
+          return e.revision < to;
+        });
+      } finally {
+        await file.close();
+      }
+    }
+    if (out.length !== to - from + 1 || out[0].revision !== from) {
+      throw new Error(`${this.logFile} is missing events ${from} to ${to} of board ${boardId}`);
+    }
+    return out;
+  }
+
+  private assertOpen(): void {
+    if (this.phase !== 'open' && this.phase !== 'closing') throw new Error('storage is not open');
+  }
+
+  private requireLog(): FileHandle {
+    if (!this.log) throw new Error('storage is not open');
+    return this.log;
+  }
+}
+
+/**
+ * Calls `onLine` with each complete line in [start, end) of `file` (without its newline,
+ * as a view that is valid only during the call) and its offset, until it returns false.
+ * Returns the offset just after the last complete line read.
+ */
+async function scanLines(file: FileHandle, start: number, end: number, onLine: (line: Buffer, offset: number) => boolean): Promise<number> {
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let carry = Buffer.alloc(0);
+  let carryAt = start;
+  for (let pos = start; pos < end; ) {
+    const { bytesRead } = await file.read(chunk, 0, Math.min(chunk.length, end - pos), pos);
+    if (bytesRead === 0) break;
+    pos += bytesRead;
+    const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    let lineStart = 0;
+    // Splitting bytes at '\n' is safe for UTF-8: no multi-byte character contains that byte.
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, lineStart)) {
+      if (!onLine(buf.subarray(lineStart, nl), carryAt + lineStart)) return carryAt + nl + 1;
+      lineStart = nl + 1;
+    }
+    carry = Buffer.from(buf.subarray(lineStart)); // a copy: `chunk` is reused
+    carryAt += lineStart;
+  }
+  return carryAt;
+}
+
+/** An event in log form: boardId and revision first (see the invariants above). */
+function lineOf(e: BoardEvent): BoardEvent {
+  const { boardId, revision, ...rest } = e;
+  return { boardId, revision, ...rest } as BoardEvent;
+}
+
+const EVENT_TYPES: Record<EventType, true> = {
+  boardCreated: true, boardRenamed: true, cardCreated: true, cardUpdated: true, cardArchived: true,
+  cardRestored: true, cardMoved: true, columnAdded: true, columnRenamed: true, columnMoved: true,
+  columnRemoved: true, wipLimitSet: true, cardsPrinted: true
+};
+
+function parseLine(text: string, file: string, offset: number): BoardEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is damaged at byte ${offset}: ${message(e)}`, { cause: e });
+  }
+  const e = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const isEvent = typeof e.boardId === 'string' && Number.isSafeInteger(e.revision) && (e.revision as number) >= 1
+    && typeof e.type === 'string' && Object.hasOwn(EVENT_TYPES, e.type);
+  if (!isEvent) throw new Error(`${file} is damaged at byte ${offset}: the line is not a board event`);
+  return value as BoardEvent;
+}
+
+// Only the parts a broken file would break are checked; loose objects keep fields added later.
+const columnSchema = z.looseObject({ id: z.string(), name: z.string(), code: z.string(), wipLimit: z.number().nullable(), wipHard: z.boolean() });
+const cardSchema = z.looseObject({
+  id: z.string(), code: z.string(), title: z.string(), columnId: z.string(), rank: z.string(),
+  archived: z.boolean(), revision: z.number().int(), tags: z.array(z.string())
+});
+const boardSchema = z.looseObject({
+  id: z.string(), code: z.string(), name: z.string(), revision: z.number().int().min(1),
+  createdAt: z.string(), updatedAt: z.string(), columns: z.array(columnSchema),
+  cards: z.record(z.string(), cardSchema), order: z.record(z.string(), z.array(z.string()))
+});
+const ownerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('board'), boardId: z.string() }),
+  z.object({ kind: z.literal('column'), boardId: z.string(), columnId: z.string() }),
+  z.object({ kind: z.literal('card'), boardId: z.string(), cardId: z.string() })
+]);
+const snapshotSchema = z.object({
+  format: z.literal(1),
+  logOffset: z.number().int().min(0),
+  boards: z.record(z.string(), boardSchema),
+  codes: z.record(z.string(), ownerSchema),
+  blocks: z.record(z.string(), z.array(z.number().int().min(0)))
+});
+
+function emptySnapshot(): Snapshot {
+  return { format: 1, logOffset: 0, boards: {}, codes: {}, blocks: {} };
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Windows cannot open a directory to fsync it; elsewhere this makes new entries durable.
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
