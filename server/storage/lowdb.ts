@@ -80,6 +80,7 @@ type Phase = 'new' | 'open' | 'closing' | 'closed';
 
 export class LowdbStorage implements Storage {
   readonly kind = 'lowdb';
+  /** `append` checks revisions synchronously and queues in call order, so appends may overlap. */
   readonly pipelinedAppends = true;
   readonly stats: LowdbStats = { appends: 0, batches: 0, fsyncs: 0, compactions: 0, replayed: 0 };
 

@@ -11,6 +11,7 @@ import type { BoardSummary, CodeOwner, Storage } from './types';
 
 export class MemoryStorage implements Storage {
   readonly kind = 'memory';
+  readonly pipelinedAppends = true;
   private table = new BoardTable();
   private events = new Map<BoardId, BoardEvent[]>();
   private isOpen = false;

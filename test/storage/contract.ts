@@ -165,6 +165,20 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       expect(await storage.loadBoard(board.id)).toEqual(replay(board.id, stored));
     });
 
+    it('completes overlapping appends to one board in call order, if it pipelines appends', async (ctx) => {
+      // Only stores that check and order appends at the call promise this (Storage.pipelinedAppends).
+      if (!(storage as { pipelinedAppends?: boolean }).pipelinedAppends) return ctx.skip();
+      const board = new ScriptedBoard();
+      await storage.append(board.id, [board.created]);
+      for (let i = 0; i < 6; i++) board.addCard(`Card ${i}`);
+      const completed: number[] = [];
+
+      await Promise.all(board.events.slice(1).map((e) => storage.append(board.id, [e]).then(() => completed.push(e.revision))));
+
+      expect(completed).toEqual([2, 3, 4, 5, 6, 7]);
+      await expectStored(board);
+    });
+
     it('loadBoard is the fold of the events, as a copy the caller may change', async () => {
       const board = new ScriptedBoard('Ops', ['Todo', 'Doing', 'Review', 'Done']);
       await storage.append(board.id, [board.created]);
