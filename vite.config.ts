@@ -1,5 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { defineConfig, type Plugin, type ViteUserConfig } from 'vitest/config';
 
 /** Loaded lazily so that `vite build` and vitest do not start a server. */
 async function devServer(command: string): Promise<Plugin[]> {
@@ -8,9 +8,9 @@ async function devServer(command: string): Promise<Plugin[]> {
   return [kanbridgeDev()];
 }
 
-export default defineConfig(async ({ command }) => ({
+export default defineConfig(async ({ command }): Promise<ViteUserConfig> => ({
   plugins: [sveltekit(), ...(await devServer(command))],
-  worker: { format: 'es' as const },
+  worker: { format: 'es' },
   optimizeDeps: { include: ['zxing-wasm/reader', 'jsqr', 'svelte-dnd-action', 'socket.io-client'] },
   test: {
     // The JSON report feeds .ci/run's closing "N passed, N failed" line.

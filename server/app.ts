@@ -12,7 +12,7 @@ import { createDemoBoard } from './demo';
 import { createApiHandler } from './gateway/http';
 import { attachSocket, type KServer } from './gateway/socket';
 import type { Storage } from './storage/types';
-import { VERSION } from './version';
+import { VERSION } from './paths';
 
 export interface AppOptions {
   storage: Storage;

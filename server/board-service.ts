@@ -47,6 +47,8 @@ export type Outcome = { ok: true; revision: number; events: BoardEvent[] } | { o
 export type EventsListener = (boardId: BoardId, events: BoardEvent[]) => void;
 
 const REMEMBERED_OPS = 2_000;
+const noop = () => undefined;
+const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
 const STALE_WINDOW = 10_000;
 const MAX_RETRIES = 5;
 
@@ -55,7 +57,9 @@ export class BoardService {
   readonly #now: () => Date;
   readonly #boards = new Map<BoardId, BoardState>();
   readonly #queues = new Map<BoardId, Promise<unknown>>();
-  readonly #ops = new Map<BoardId, Map<OpId, Outcome>>();
+  readonly #ops = new Map<BoardId, Map<OpId, Promise<Outcome>>>();
+  /** Per board, a promise that settles when its last append does. */
+  readonly #tails = new Map<BoardId, Promise<void>>();
   readonly #listeners = new Set<EventsListener>();
   /** Codes handed out but maybe not yet durable, so two queues never pick the same one. */
   readonly #reserved = new Set<string>();
@@ -84,6 +88,9 @@ export class BoardService {
 
   /** The board's current state (read-only: serialise it, never mutate it), or null. */
   async getBoard(boardId: BoardId): Promise<BoardState | null> {
+    // Wait until what was decided is durable, so a snapshot never shows events a crash could
+    // still take back.
+    await this.#durable(boardId);
     return this.#boards.get(boardId) ?? this.#serial(boardId, () => this.#load(boardId));
   }
 
@@ -111,48 +118,90 @@ export class BoardService {
       this.#emit(boardId, events);
       return { ok: true, board: cloneBoard(state) };
     } finally {
-      for (const c of codes) this.#reserved.delete(c);
+      this.#release(codes);
     }
   }
 
-  /** Runs one command on one board, in that board's order. Never throws for bad commands. */
-  execute(boardId: BoardId, command: Command, ctx: CommandContext): Promise<Outcome> {
-    return this.#serial(boardId, () => this.#execute(boardId, command, ctx));
+  /**
+   * Runs one command on one board, in that board's order. Resolves once the command's events
+   * are durable (or with its rejection); never throws for a bad command, only when storage
+   * fails (the caller answers INTERNAL and the client resends later, under the same opId).
+   */
+  async execute(boardId: BoardId, command: Command, ctx: CommandContext): Promise<Outcome> {
+    const step = await this.#serial(boardId, () => this.#step(boardId, command, ctx));
+    return step.done;
   }
 
-  async #execute(boardId: BoardId, command: Command, ctx: CommandContext): Promise<Outcome> {
+  /**
+   * The serial part of a command: decide on the current state and hand the events to storage.
+   * With storage that accepts appends in call order (`pipelinedAppends`), the next command of
+   * the board is decided while this one's events are still being flushed, so concurrent moves
+   * on one board share an fsync (group commit). Acks and broadcasts still wait for durability,
+   * and appends complete in order, so clients see events in revision order.
+   */
+  async #step(boardId: BoardId, command: Command, ctx: CommandContext): Promise<{ done: Promise<Outcome> }> {
     for (let attempt = 0; ; attempt++) {
       const state = this.#boards.get(boardId) ?? (await this.#load(boardId));
-      if (!state) return { ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) };
+      if (!state) return settled({ ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) });
       const seen = this.#ops.get(boardId)?.get(command.opId);
-      if (seen) return seen;
+      if (seen) return { done: seen };
+      if (ctx.baseRevision !== undefined) await this.#durable(boardId);
       const stale = await this.#staleCheck(state, command, ctx.baseRevision);
-      if (stale) return { ok: false, rejection: stale };
+      if (stale) return settled({ ok: false, rejection: stale });
       const codes = await this.#reserveCodes(codesNeeded(command));
-      try {
-        const decision = decide(state, command, this.#context(codes));
-        if (!decision.ok) return decision;
-        if (decision.events.length === 0) return this.#remember(boardId, command.opId, { ok: true, revision: state.revision, events: [] });
-        const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
-        try {
-          await this.#storage.append(boardId, events);
-        } catch (err) {
-          // Another server wrote to this board first (PostgreSQL scale-out): reload and decide again.
-          if (err instanceof RevisionConflict && attempt < MAX_RETRIES) {
-            this.#boards.delete(boardId);
-            continue;
-          }
+      const decision = decide(state, command, this.#context(codes));
+      if (!decision.ok) {
+        this.#release(codes);
+        return settled(decision);
+      }
+      if (decision.events.length === 0) {
+        return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events: [] })) };
+      }
+      const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
+      for (const e of events) evolve(state, e);
+      const outcome: Outcome = { ok: true, revision: state.revision, events };
+      const done = this.#storage.append(boardId, events).then(
+        () => {
+          this.#release(codes);
+          this.#emit(boardId, events);
+          return outcome;
+        },
+        (err: unknown) => {
+          this.#release(codes);
+          // The in-memory state ran ahead of what is on disk: forget it, and every command
+          // decided on top of it, so the next access reloads the truth from storage.
           this.#boards.delete(boardId);
+          this.#ops.delete(boardId);
           throw err;
         }
-        for (const e of events) evolve(state, e);
-        const outcome = this.#remember(boardId, command.opId, { ok: true, revision: state.revision, events });
-        this.#emit(boardId, events);
-        return outcome;
-      } finally {
-        for (const c of codes) this.#reserved.delete(c);
+      );
+      this.#tails.set(boardId, done.then(noop, noop));
+      if (this.#storage.pipelinedAppends) {
+        return { done: this.#remember(boardId, command.opId, done) };
       }
+      try {
+        await done;
+      } catch (err) {
+        // Another server wrote to this board first (PostgreSQL scale-out): reload and decide again.
+        if (err instanceof RevisionConflict && attempt < MAX_RETRIES) continue;
+        throw err;
+      }
+      return { done: this.#remember(boardId, command.opId, done) };
     }
+  }
+
+  /** Resolves when everything handed to storage for this board so far is durable. */
+  async #durable(boardId: BoardId): Promise<void> {
+    for (let tail = this.#tails.get(boardId); tail; ) {
+      await tail;
+      const next = this.#tails.get(boardId);
+      if (next === tail) break;
+      tail = next;
+    }
+  }
+
+  #release(codes: Code[]) {
+    for (const c of codes) this.#reserved.delete(c);
   }
 
   /** Drops a board from memory so the next access reloads it from storage. */
@@ -169,19 +218,20 @@ export class BoardService {
     // Rebuild the opId memory from the log tail, so a resend after a restart is answered
     // with its first result instead of being applied twice.
     const tail = await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
-    const ops = new Map<OpId, Outcome>();
+    const byOp = new Map<OpId, BoardEvent[]>();
     for (const e of tail) {
-      const prev = ops.get(e.opId);
-      const events = prev && prev.ok ? [...prev.events, e] : [e];
-      ops.delete(e.opId);
-      ops.set(e.opId, { ok: true, revision: e.revision, events });
+      const events = byOp.get(e.opId) ?? [];
+      byOp.delete(e.opId);
+      byOp.set(e.opId, [...events, e]);
     }
+    const ops = new Map<OpId, Promise<Outcome>>();
+    for (const [opId, events] of byOp) ops.set(opId, Promise.resolve({ ok: true, revision: events[events.length - 1].revision, events }));
     this.#ops.set(boardId, ops);
     this.#boards.set(boardId, state);
     return state;
   }
 
-  #remember(boardId: BoardId, opId: OpId, outcome: Outcome): Outcome {
+  #remember(boardId: BoardId, opId: OpId, outcome: Promise<Outcome>): Promise<Outcome> {
     let ops = this.#ops.get(boardId);
     if (!ops) this.#ops.set(boardId, (ops = new Map()));
     ops.set(opId, outcome);

@@ -6,9 +6,11 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { createApp } from './app';
 import { loadOrCreateCert } from './cert';
 import { ConfigError, loadConfig } from './config';
+import { PAGES_HANDLER } from './paths';
 import { securityHeaders } from './security';
 import { createStorage } from './storage/index';
 import { DataDirLocked } from './storage/types';
@@ -17,13 +19,12 @@ type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: 
 
 async function main() {
   const config = loadConfig();
-  const buildHandler = new URL('../build/handler.js', import.meta.url);
-  if (!existsSync(buildHandler)) {
+  if (!existsSync(PAGES_HANDLER)) {
     throw new ConfigError('the pages are not built yet: run `npm run build` (npm start does this for you)');
   }
   const storage = createStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const app = await createApp({ storage, publicUrl: config.publicUrl, demo: config.demo });
-  const { handler } = (await import(buildHandler.href)) as { handler: NodeHandler };
+  const { handler } = (await import(pathToFileURL(PAGES_HANDLER).href)) as { handler: NodeHandler };
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     securityHeaders(res, config.https);

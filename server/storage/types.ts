@@ -29,6 +29,12 @@ export type CodeOwner =
 
 export interface Storage {
   readonly kind: 'memory' | 'lowdb' | 'postgres';
+  /**
+   * True when `append` checks and orders events synchronously at the call, so a board may
+   * have several appends in flight (they complete in call order). The board service then
+   * decides the next command while the previous one is being flushed.
+   */
+  readonly pipelinedAppends: boolean;
   /** Opens the store (creating it if new) and makes it ready to serve. */
   open(): Promise<void>;
   /** Flushes everything and releases files, locks and connections. */

@@ -3,6 +3,7 @@
  * pages) in a child process on a free port with its own temporary DATA_DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,12 @@ export interface RunningServer {
 
 export async function startServer(options: { dataDir?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'kanbridge-test-')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: path.resolve(__dirname, '..', '..'),
+  const root = path.resolve(__dirname, '..', '..');
+  // The bundled server, exactly what `npm start` runs (`npm test` builds it first).
+  const entry = path.join(root, 'build', 'kanbridge.js');
+  if (!existsSync(entry)) throw new Error('build/kanbridge.js is missing: run `npm run build` (npm test does)');
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd: root,
     env: {
       ...process.env,
       NODE_ENV: 'production',

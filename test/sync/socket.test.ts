@@ -108,8 +108,9 @@ describe('Socket.IO gateway', () => {
       if (!r.ok) expect(r.error.code).toMatch(/^(INVALID|NOT_FOUND|NOT_JOINED)$/);
     }
     // no ack function, unknown events, bad join: ignored without harm
-    bad.emit('board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: card('C').id, toColumnId: board.columns[1].id, source: 'hacker' });
-    bad.emit('nonsense' as 'board:join', { x: 1 }, () => {});
+    const raw = bad as unknown as { emit: (...args: unknown[]) => void };
+    raw.emit('board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: card('C').id, toColumnId: board.columns[1].id, source: 'hacker' });
+    raw.emit('nonsense', { x: 1 }, () => {});
     expect(await request<JoinResult>(bad, 'board:join', { boardId: 5 })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
     expect(await request<JoinResult>(bad, 'board:join', { boardId: 'b_unknown' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(bad.connected).toBe(true);

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: every figure beside a baseline measured in the same run, as a table and
+ * as JSON in bench/results/latest.json. Ratios, never wall-clock asserts: machines are shared.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { round } from './stats';
+import { runSync } from './sync';
+import { moveCost } from './write-cost';
+
+interface Row {
+  section: string;
+  figure: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number };
+  ratio?: number;
+  target?: string;
+  met?: boolean;
+}
+
+const rows: Row[] = [];
+const only = process.argv.slice(2);
+const wanted = (section: string) => only.length === 0 || only.includes(section);
+
+function add(row: Row) {
+  rows.push(row);
+  const base = row.baseline ? `  vs ${row.baseline.name} ${round(row.baseline.value)} (×${round(row.ratio ?? row.value / row.baseline.value)})` : '';
+  const target = row.target ? `  target ${row.target}: ${row.met ? 'met' : 'NOT met'}` : '';
+  console.log(`[${row.section}] ${row.figure}: ${round(row.value)} ${row.unit}${base}${target}`);
+}
+
+async function syncSection() {
+  const opts = { cards: 10_000, clients: 50, moves: 4_000, maxSeconds: 30 };
+  const raw = await runSync('raw', opts);
+  const ours = await runSync('kanbridge', opts);
+  const naive = await runSync('naive', { ...opts, moves: 400, maxSeconds: 15 });
+  const ratio = ours.movesPerSec / raw.movesPerSec;
+  add({ section: 'sync', figure: 'durable moves/s (10k cards, 50 clients)', value: ours.movesPerSec, unit: '/s', baseline: { name: 'raw Socket.IO', value: raw.movesPerSec }, ratio, target: '>= 1000/s and >= 0.5× raw', met: ours.movesPerSec >= 1000 && ratio >= 0.5 });
+  add({ section: 'sync', figure: 'naive lowdb store moves/s', value: naive.movesPerSec, unit: '/s', baseline: { name: 'Kanbridge', value: ours.movesPerSec } });
+  add({ section: 'sync', figure: 'fan-out p50 (ack → all 50)', value: ours.fanoutP50, unit: 'ms', baseline: { name: 'raw', value: raw.fanoutP50 } });
+  add({ section: 'sync', figure: 'fan-out p99 (ack → all 50)', value: ours.fanoutP99, unit: 'ms', baseline: { name: 'raw', value: raw.fanoutP99 } });
+  const p50 = ours.sendToAllP50 / raw.sendToAllP50;
+  const p99 = ours.sendToAllP99 / raw.sendToAllP99;
+  add({ section: 'sync', figure: 'send → all 50 p50', value: ours.sendToAllP50, unit: 'ms', baseline: { name: 'raw', value: raw.sendToAllP50 }, ratio: p50, target: '<= 3× raw', met: p50 <= 3 });
+  add({ section: 'sync', figure: 'send → all 50 p99', value: ours.sendToAllP99, unit: 'ms', baseline: { name: 'raw', value: raw.sendToAllP99 }, ratio: p99, target: '<= 3× raw', met: p99 <= 3 });
+  add({ section: 'sync', figure: 'server RSS, 10k-card board loaded, 50 clients', value: ours.rssLoadedMb, unit: 'MB', baseline: { name: 'raw Socket.IO server', value: raw.rssLoadedMb }, target: '< 150 MB', met: ours.rssLoadedMb < 150 });
+  add({ section: 'sync', figure: 'server RSS after the moves', value: ours.rssMb, unit: 'MB', baseline: { name: 'raw Socket.IO server', value: raw.rssMb } });
+}
+
+async function writeSection() {
+  const small = await moveCost(1_000);
+  const big = await moveCost(100_000);
+  add({ section: 'write', figure: 'cost per durable move, 100k-card board', value: big, unit: 'ms', baseline: { name: '1k-card board', value: small }, ratio: big / small, target: '<= 1.5× the 1k board', met: big / small <= 1.5 });
+}
+
+async function optional(section: string, file: string, fn: string) {
+  const mod = (await import(file).catch(() => null)) as Record<string, () => Promise<Record<string, number>>> | null;
+  if (!mod?.[fn]) {
+    console.log(`[${section}] not available`);
+    return;
+  }
+  const figures = await mod[fn]();
+  for (const [figure, value] of Object.entries(figures)) add({ section, figure, value, unit: '' });
+}
+
+const sections: [string, () => Promise<void>][] = [
+  ['sync', syncSection],
+  ['write', writeSection],
+  ['qr', () => optional('qr', './qr.ts', 'benchDecoder')],
+  ['print', () => optional('print', './print.ts', 'benchPrint')]
+];
+
+for (const [name, fn] of sections) {
+  if (!wanted(name)) continue;
+  try {
+    await fn();
+  } catch (err) {
+    console.error(`[${name}] failed:`, err);
+    process.exitCode = 1;
+  }
+}
+
+const out = path.join('bench', 'results', 'latest.json');
+await fs.mkdir(path.dirname(out), { recursive: true });
+await fs.writeFile(out, JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+console.log(`\nwritten ${out}`);
+console.table(rows.map((r) => ({ section: r.section, figure: r.figure, value: `${round(r.value)} ${r.unit}`, baseline: r.baseline ? `${r.baseline.name}: ${round(r.baseline.value)}` : '', ratio: r.ratio === undefined ? '' : round(r.ratio), target: r.target ? `${r.target} ${r.met ? '✓' : '✗'}` : '' })));
