@@ -88,7 +88,7 @@ export const LAYOUTS: Record<LayoutId, Layout> = {
   'index-3x5': single('index-3x5', 'Index card, 5 × 3 in', 5 * INCH, 3 * INCH,
     { qrMm: 28, padMm: 5, titleMaxPt: 26, titleMinPt: 10, codePt: 17, metaPt: 10 }),
   a6: single('a6', 'A6 card (105 × 148 mm)', 105, 148,
-    { qrMm: 32, padMm: 6, titleMaxPt: 30, titleMinPt: 11, codePt: 18, metaPt: 11 }),
+    { qrMm: 32, padMm: 6, titleMaxPt: 34, titleMinPt: 11, codePt: 18, metaPt: 11 }),
   'sticky-76': single('sticky-76', 'Sticky note, 76 × 76 mm', 76, 76,
     { qrMm: 22, padMm: 4, titleMaxPt: 20, titleMinPt: 9, codePt: 14, metaPt: 8.5 }),
   'column-signs': { id: 'column-signs', kind: 'column-signs', label: 'Column signs (A4 landscape)', page: { wMm: A4.hMm, hMm: A4.wMm }, qrMm: 120 },
