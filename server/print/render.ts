@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { finished } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -580,24 +581,26 @@ function drawBoardSign(ctx: JobContext, layout: SignLayout): void {
   const margin = mm(18);
   const cx = w / 2;
 
-  const fitted = fitText(board.name, { weight: 'bold', maxPt: 60, minPt: 24, width: w - 2 * margin, height: mm(48) });
+  const fitted = fitText(board.name, { weight: 'bold', maxPt: 60, minPt: 24, width: w - 2 * margin, height: mm(44) });
   const nameTop = mm(22);
   fitted.lines.forEach((text, i) => {
     const baseline = nameTop + fitted.firstBaseline + i * fitted.leading;
     pen.centred(text, cx, baseline, 'bold', fitted.size, INK);
   });
-  pen.centred('Scan to open the board scanner', cx, mm(82), 'regular', 18, INK_SOFT);
+  pen.centred('Scan to open the board scanner', cx, mm(76), 'regular', 18, INK_SOFT);
 
+  // The symbol sits low enough that its quiet zone clears the line above.
   const qr = qrFor(encodePayload(ctx.publicUrl, { kind: 'board', code: board.code }));
   const side = mm(layout.qrMm);
-  drawQr(pen.doc, qr, cx - side / 2, mm(92), side);
-  const below = mm(92) + side + quietZone(qr, side);
+  const top = mm(82) + quietZone(qr, side);
+  drawQr(pen.doc, qr, cx - side / 2, top, side);
+  const below = top + side + quietZone(qr, side);
 
   // The address as a person types it: the origin as configured, then the payload's path.
   const url = ctx.publicUrl.replace(/\/+$/, '') + payloadPath({ kind: 'board', code: board.code });
   const urlSize = 20;
-  pen.centred(fitLine(url, 'bold', urlSize, w - 2 * margin), cx, below + mm(4), 'bold', urlSize, INK);
-  pen.centred(`Board code ${board.code}`, cx, below + mm(14), 'regular', 14, INK_FAINT);
+  pen.centred(fitLine(url, 'bold', urlSize, w - 2 * margin), cx, below + mm(6), 'bold', urlSize, INK);
+  pen.centred(`Board code ${board.code}`, cx, below + mm(15), 'regular', 14, INK_FAINT);
   pen.centred(`Printed ${localDate(ctx.printedAt)} · rev ${board.revision}`, cx, h - mm(12), 'regular', 8, INK_FAINT);
 }
 
@@ -626,7 +629,7 @@ export async function renderPdf(input: RenderInput, out: NodeJS.WritableStream):
   const columns = input.columns ?? input.board.columns;
   const count = layout.kind === 'cards' ? input.cards.length : layout.kind === 'column-signs' ? columns.length : 1;
   if (count === 0) {
-    throw new NothingToPrintError(layout.kind === 'cards' ? 'No cards to print' : 'The board has no columns to make signs for');
+    throw new NothingToPrintError(layout.kind === 'cards' ? 'Nothing to print: no cards were given' : 'Nothing to print: the board has no columns');
   }
 
   const doc = new PDFDocument({
@@ -650,8 +653,10 @@ export async function renderPdf(input: RenderInput, out: NodeJS.WritableStream):
   for (let i = 0; i < count; i++) {
     const box = slotBox(input.layout, i);
     if (box.page === pages) {
-      // pdfkit writes a page out when the next one starts: before starting one, let a slow
-      // reader catch up instead of buffering the rest of the document.
+      // pdfkit writes a page out when the next one starts. Between pages, give the event
+      // loop a turn (a long job must not stall the server's sockets), and let a slow reader
+      // catch up instead of buffering the rest of the document.
+      await setImmediate();
       if (doc.isPaused()) await Promise.race([once(out, 'drain'), done]);
       if (sink.failed) throw sink.error;
       doc.addPage({ size: [pw, ph], margin: 0 });
