@@ -48,6 +48,10 @@ export async function rssMb(pid: number): Promise<number> {
 }
 
 export interface SyncFigures {
+  pacedFanoutP50: number;
+  pacedFanoutP99: number;
+  pacedSendToAllP50: number;
+  pacedSendToAllP99: number;
   rssLoadedMb: number;
   movesPerSec: number;
   ackP50: number;
@@ -59,7 +63,7 @@ export interface SyncFigures {
   rssMb: number;
 }
 
-export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { cards: number; clients: number; moves: number; maxSeconds: number }): Promise<SyncFigures> {
+export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { cards: number; clients: number; moves: number; maxSeconds: number; pacedMoves: number }): Promise<SyncFigures> {
   const server = await startServer(mode, options.cards);
   const sockets: LightClient[] = [];
   try {
@@ -107,6 +111,24 @@ export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { ca
     );
     const elapsed = (performance.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 500)); // last fan-outs
+    // Paced phase: one move at a time, so latency is measured without a queue in front of it.
+    const paced = new Map<string, { send: number; ack: number }>();
+    for (let i = 0; i < options.pacedMoves; i++) {
+      const s = sockets[i % sockets.length];
+      const opId = `bench-paced-${mode}-${i}`;
+      const msg = { boardId: server.boardId, opId, type: 'moveCard', cardId: server.cardIds[(i * 104729) % server.cardIds.length], toColumnId: server.columnIds[(i + 1) % server.columnIds.length], source: 'api' };
+      const t0 = performance.now();
+      await s.emitWithAck('board:command', msg);
+      paced.set(opId, { send: t0, ack: performance.now() });
+      while ((arrivals.get(opId)?.count ?? 0) < options.clients) await new Promise((r) => setImmediate(r));
+    }
+    const pacedFanout: number[] = [];
+    const pacedSendToAll: number[] = [];
+    for (const [opId, t] of paced) {
+      const a = arrivals.get(opId)!;
+      pacedFanout.push(Math.max(0, a.last - t.ack));
+      pacedSendToAll.push(a.last - t.send);
+    }
     const fanout: number[] = [];
     const sendToAll: number[] = [];
     const ack: number[] = [];
@@ -119,6 +141,10 @@ export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { ca
     }
     if (fanout.length < sent.size * 0.99) throw new Error(`${mode}: only ${fanout.length} of ${sent.size} moves reached all ${options.clients} clients`);
     return {
+      pacedFanoutP50: percentile(pacedFanout, 50),
+      pacedFanoutP99: percentile(pacedFanout, 99),
+      pacedSendToAllP50: percentile(pacedSendToAll, 50),
+      pacedSendToAllP99: percentile(pacedSendToAll, 99),
       movesPerSec: done / elapsed,
       ackP50: percentile(ack, 50),
       fanoutP50: percentile(fanout, 50),
