@@ -9,10 +9,14 @@ import type { Server as HttpsServer } from 'node:https';
 import { SYSTEM_ACTOR } from '../src/lib/domain';
 import { BoardService } from './board-service';
 import { createDemoBoard } from './demo';
-import { createApiHandler } from './gateway/http';
+import { createApiHandler, type Route } from './gateway/http';
+import { boardRoutes } from './gateway/routes/boards';
 import { attachSocket, type KServer } from './gateway/socket';
 import type { Storage } from './storage/types';
 import { VERSION } from './paths';
+
+/** Every HTTP API route, feature by feature. */
+export const API_ROUTES: Route[] = [...boardRoutes];
 
 export interface AppOptions {
   storage: Storage;
@@ -38,7 +42,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (options.demo && (await storage.listBoards()).length === 0) {
     await createDemoBoard(service, SYSTEM_ACTOR);
   }
-  const handleApi = createApiHandler({ service, version: VERSION });
+  const handleApi = createApiHandler({ service, version: VERSION, publicUrl: options.publicUrl }, API_ROUTES);
   const servers: KServer[] = [];
   const app: App = {
     service,
