@@ -10,20 +10,23 @@
  *   It is rewritten now and then (compaction: every `compactEvery` events and on close),
  *   never on the append path, so an append costs the same on a 100,000-card board as on an
  *   empty one. Losing it costs only time: without it, the whole log is replayed.
+ *   Serialising the states blocks the event loop (about half a second for 100,000 cards),
+ *   so a large snapshot is rewritten only once the log has grown by half its size: on
+ *   average each appended byte then costs at most two bytes of snapshot.
  * - kanbridge.lock: one server per directory (lock.ts).
  *
  * Invariants:
  * - an append resolves only after its lines are written and fsynced; appends that arrive
  *   while a write is under way queue up and share the next write and fsync (group commit);
- * - `table` folds exactly the log's bytes before `appliedOffset`; the bytes from there to
- *   `logEnd` belong to the batch being written;
+ * - `table` folds exactly the log's bytes before `appliedOffset`; bytes after it belong to
+ *   the batch being written (batches are written one at a time, each at `appliedOffset`);
  * - the log only grows, except that a torn last line (a crash mid-write, so never
  *   acknowledged) is cut off on open;
  * - each board's last `recentEvents` to 2×`recentEvents` events are held in memory; older
  *   ones are read back from the log, starting at the block offset before them;
  * - a line starts with `{"boardId":…,` so a reader skips other boards' lines unparsed.
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -39,7 +42,10 @@ export const LOG_FILE = 'events.log';
 export const BLOCK = 64;
 
 export interface LowdbOptions {
-  /** Write a snapshot after this many events (default 10,000). */
+  /**
+   * Write a snapshot after this many events (default 10,000), and once the log has grown by
+   * at least half the size of the last snapshot.
+   */
   compactEvery?: number;
   /** fsync the log before acknowledging (default true; false only for throwaway data). */
   fsync?: boolean;
@@ -97,9 +103,12 @@ export class LowdbStorage implements Storage {
   private readonly recent = new Map<BoardId, BoardEvent[]>();
   private log: FileHandle | null = null;
   private release: (() => Promise<void>) | null = null;
-  private logEnd = 0;
   private appliedOffset = 0;
+  /** Events applied since the last snapshot (or replayed on open). */
   private sinceCompaction = 0;
+  /** Size of the last snapshot file, and the log offset it covers. */
+  private snapshotBytes = 0;
+  private snapshotOffset = 0;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
@@ -121,6 +130,7 @@ export class LowdbStorage implements Storage {
     const release = await acquireDataDirLock(this.dataDir);
     try {
       const snapshot = await this.readSnapshot();
+      this.snapshotBytes = (await stat(this.snapshotFile).catch(() => ({ size: 0 }))).size;
       this.table = BoardTable.restore(Object.values(snapshot.boards), Object.entries(snapshot.codes) as [Code, CodeOwner][]);
       for (const [id, offsets] of Object.entries(snapshot.blocks)) this.blocks.set(id as BoardId, offsets);
       await this.openLog(snapshot.logOffset);
@@ -133,7 +143,7 @@ export class LowdbStorage implements Storage {
     }
     this.release = release;
     this.phase = 'open';
-    if (this.sinceCompaction >= this.compactEvery) this.compactInBackground();
+    this.compactIfDue();
   }
 
   async close(): Promise<void> {
@@ -199,7 +209,7 @@ export class LowdbStorage implements Storage {
     return this.table.findCode(code);
   }
 
-  /** Writes a snapshot now (also done every `compactEvery` events and on close). */
+  /** Writes a snapshot now (also done now and then, see `compactEvery`, and on close). */
   async compact(): Promise<void> {
     if (this.phase !== 'open' && this.phase !== 'closing') throw new Error('storage is not open');
     // Wait for a snapshot already being written: the one written next includes more.
@@ -222,6 +232,7 @@ export class LowdbStorage implements Storage {
       blocks: Object.fromEntries(this.blocks)
     };
     this.sinceCompaction = 0;
+    this.snapshotOffset = snapshot.logOffset;
     this.db.data = snapshot;
     // lowdb serialises `data` synchronously inside write(), before any later batch can be
     // applied, so the snapshot is exactly the state at `logOffset`. It writes a temp file
@@ -229,13 +240,20 @@ export class LowdbStorage implements Storage {
     const written = this.db.write();
     this.db.data = null;
     await written;
+    this.snapshotBytes = (await stat(this.snapshotFile)).size;
     this.stats.compactions++;
   }
 
-  private compactInBackground(): void {
-    // The log already holds everything, so a failed snapshot only means a longer replay on
-    // the next start; report it and let the next compaction try again.
-    this.compact().catch((e: unknown) => console.error(`kanbridge: writing ${this.snapshotFile} failed: ${message(e)}`));
+  private compactIfDue(): void {
+    const due = this.sinceCompaction >= this.compactEvery && (this.appliedOffset - this.snapshotOffset) * 2 >= this.snapshotBytes;
+    if (!due || this.compacting || this.phase !== 'open') return;
+    // On the next turn, after the acknowledgements that made it due have gone out. The log
+    // already holds everything, so a failed snapshot only means a longer replay on the
+    // next start: report it, and the next compaction tries again.
+    setImmediate(() => {
+      if (this.phase !== 'open' || this.compacting) return;
+      this.compact().catch((e: unknown) => console.error(`kanbridge: writing ${this.snapshotFile} failed: ${message(e)}`));
+    });
   }
 
   private async flush(): Promise<void> {
@@ -262,10 +280,9 @@ export class LowdbStorage implements Storage {
     const log = this.requireLog();
     const data = batch.length === 1 ? batch[0].bytes : Buffer.concat(batch.map((p) => p.bytes));
     for (let done = 0; done < data.length; ) {
-      const { bytesWritten } = await log.write(data, done, data.length - done, this.logEnd + done);
+      const { bytesWritten } = await log.write(data, done, data.length - done, this.appliedOffset + done);
       done += bytesWritten;
     }
-    this.logEnd += data.length;
     this.stats.batches++;
     if (this.fsync) {
       await log.datasync();
@@ -283,7 +300,7 @@ export class LowdbStorage implements Storage {
     this.appliedOffset = offset;
     for (const p of batch) p.resolve();
     this.sinceCompaction += count;
-    if (this.sinceCompaction >= this.compactEvery && !this.compacting && this.phase === 'open') this.compactInBackground();
+    this.compactIfDue();
   }
 
   /** Folds one durable event (at byte `offset` of the log) into memory. */
@@ -331,7 +348,7 @@ export class LowdbStorage implements Storage {
       this.log = await open(this.logFile, 'wx+');
       created = true;
     }
-    // A new file's directory entry must survive a power cut too, or so would its events not.
+    // Without this, a power cut could lose the new file's name, and with it fsynced events.
     if (created && this.fsync) await syncDir(this.dataDir);
     const { size } = await this.log.stat();
     if (from > size) {
@@ -353,9 +370,10 @@ export class LowdbStorage implements Storage {
       await this.log.truncate(end);
       if (this.fsync) await this.log.datasync();
     }
-    this.logEnd = this.appliedOffset = end;
+    this.appliedOffset = end;
     this.stats.replayed = replayed;
     this.sinceCompaction = replayed;
+    this.snapshotOffset = from;
   }
 
   /** Events `from`..`to` (all older than the in-memory ones) of one board, from the log. */

@@ -205,6 +205,31 @@ describe('lowdb storage', () => {
     for (const board of boards) expect(await restarted.eventsSince(board.id, 0)).toEqual(board.events);
   });
 
+  it('rewrites a large snapshot only once the log has grown by half its size', async () => {
+    const dir = await tempDir();
+    const storage = await openStore(dir, { compactEvery: 10 });
+    const board = new ScriptedBoard();
+    for (let i = 0; i < 300; i++) board.addCard(`Card ${i}`);
+    await storage.append(board.id, board.events);
+    await storage.compact();
+    const snapshotBytes = (await stat(join(dir, SNAPSHOT_FILE))).size;
+    const logStart = (await stat(join(dir, LOG_FILE))).size;
+    const grown = async () => (await stat(join(dir, LOG_FILE))).size - logStart;
+    const compactions = storage.stats.compactions;
+    const card = board.lastCardId();
+    let moves = 0;
+    const move = async () => storage.append(board.id, board.move(card, (++moves % 2) + 1));
+
+    while ((await grown()) * 4 < snapshotBytes) await move();
+    await new Promise((resolve) => setImmediate(resolve)); // where a due compaction would start
+    expect(moves).toBeGreaterThan(10);
+    expect(storage.stats.compactions).toBe(compactions);
+
+    while ((await grown()) * 2 < snapshotBytes) await move();
+    await expect.poll(() => storage.stats.compactions).toBe(compactions + 1);
+    expect(JSON.parse(await readFile(join(dir, SNAPSHOT_FILE), 'utf8')).logOffset).toBe(logStart + (await grown()));
+  });
+
   it('shares fsyncs between concurrent appends (group commit)', async () => {
     const dir = await tempDir();
     const storage = await openStore(dir);
