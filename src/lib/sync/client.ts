@@ -177,7 +177,12 @@ export class SyncClient {
     if (r.ok) {
       this.#receive(r.events);
       const p = this.core.settle(opId);
-      if (p) this.#persist();
+      // An accepted command with no events (already true, e.g. a restore someone else did
+      // first) settles here, not in #receive: the pending count changed, so say so.
+      if (p) {
+        this.#persist();
+        this.#changed();
+      }
       this.#resolve(opId, r);
     } else if (r.error.code === 'RATE_LIMITED' || r.error.code === 'INTERNAL' || r.error.code === 'NOT_JOINED') {
       // Transient: leave it queued and try again shortly.
