@@ -1,0 +1,48 @@
+/**
+ * The lifecycle every live page shares: a BoardSync started once the page is in the browser
+ * (with this browser's identity and its saved offline queue), told when the name changes, and
+ * stopped when the page goes away. Call during component initialisation.
+ */
+import { onMount } from 'svelte';
+import type { BoardState } from '../domain';
+import type { ApiError } from '../protocol';
+import { BoardSync, type ConfirmWip } from '../sync/board-sync.svelte';
+import { getIdentity } from '../sync/identity.svelte';
+import { localPendingStore } from '../sync/pending-store';
+
+export function liveBoard(board: BoardState): BoardSync {
+	const sync = new BoardSync(board);
+	const identity = getIdentity();
+	onMount(() => {
+		sync.start(identity.load(), localPendingStore());
+		return () => sync.stop();
+	});
+	$effect(() => {
+		sync.reidentify({ name: identity.name, clientId: identity.clientId });
+	});
+	return sync;
+}
+
+export interface Question {
+	title: string;
+	message: string;
+	confirmLabel: string;
+	cancelLabel?: string;
+}
+
+/** The WIP question, worded from the rejection's details. */
+export function wipConfirm(ask: (q: Question) => Promise<boolean>): ConfirmWip {
+	return (error: ApiError) => {
+		const d = error.details ?? {};
+		const column = typeof d.columnName === 'string' ? d.columnName : 'This column';
+		const limit = typeof d.wipLimit === 'number' ? d.wipLimit : null;
+		const count = typeof d.count === 'number' ? d.count : limit;
+		const holds = limit === null ? 'is full' : `already has ${count} card${count === 1 ? '' : 's'} and a limit of ${limit}`;
+		return ask({
+			title: `${column} is at its WIP limit`,
+			message: `${column} ${holds}. Finishing work before starting more keeps the board flowing. Go over the limit anyway?`,
+			confirmLabel: 'Go over the limit',
+			cancelLabel: 'Keep it where it was'
+		});
+	};
+}

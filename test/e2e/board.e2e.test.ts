@@ -1,0 +1,256 @@
+/**
+ * The live board in real Chromium against the real (built) server: two browsers on one
+ * board, drags and keyboard moves, WIP limits, offline moves, card and column edits.
+ * Each test makes its own board through the API, so tests do not depend on each other.
+ * Build first: `npm run build`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BoardEvent } from '../../src/lib/domain';
+import type { BoardJson } from '../../src/lib/protocol';
+import { launchBrowser } from '../helpers/browser';
+import { api, startServer, type RunningServer } from '../helpers/server';
+
+let server: RunningServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer({ demo: false }), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+interface TestBoard {
+  id: string;
+  /** Column ids by name. */
+  col: Record<string, string>;
+  /** Card ids by title. */
+  card: Record<string, string>;
+}
+
+/** A board with the default columns and the given cards (column name → titles, top to bottom). */
+async function makeBoard(cards: Record<string, string[]>): Promise<TestBoard> {
+  const created = await api<BoardJson>(server.url, 'POST', '/api/boards', { name: `E2E ${Math.random().toString(36).slice(2, 7)}` });
+  expect(created.status).toBe(201);
+  const col = Object.fromEntries(created.body.columns.map((c) => [c.name, c.id]));
+  const card: Record<string, string> = {};
+  for (const [column, titles] of Object.entries(cards)) {
+    for (const title of titles) {
+      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title, columnId: col[column] });
+      expect(r.status).toBe(201);
+      card[title] = r.body.card.id;
+    }
+  }
+  return { id: created.body.id, col, card };
+}
+
+/** A browser of its own (own localStorage, own clientId) with the board open and live. */
+async function open(board: TestBoard, name: string): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+  contexts.push(context);
+  const clientId = `u_${name.toLowerCase()}${Math.random().toString(36).slice(2, 6)}`;
+  await context.addInitScript(
+    ([n, id]) => localStorage.setItem('kanbridge:identity', JSON.stringify({ name: n, clientId: id, chosen: true })),
+    [name, clientId]
+  );
+  const page = await context.newPage();
+  await page.goto(`${server.url}/boards/${board.id}`);
+  await page.locator('[data-status="live"]').waitFor();
+  return { page, context };
+}
+
+const titles = (page: Page, columnId: string) =>
+  page.locator(`section[data-column-id="${columnId}"] [data-card-id] .title`).allTextContents();
+
+async function serverTitles(board: TestBoard, columnId: string): Promise<string[]> {
+  const r = await api<BoardJson>(server.url, 'GET', `/api/boards/${board.id}`);
+  return r.body.cards.filter((c) => c.columnId === columnId).map((c) => c.title);
+}
+
+async function events(board: TestBoard): Promise<BoardEvent[]> {
+  return (await api<{ events: BoardEvent[] }>(server.url, 'GET', `/api/boards/${board.id}/events?since=0`)).body.events;
+}
+
+async function center(page: Page, selector: string) {
+  const box = await page.locator(selector).boundingBox();
+  if (!box) throw new Error(`${selector} is not visible`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2, top: box.y };
+}
+
+/** A mouse drag as a person does it (svelte-dnd-action needs a few moves to start). */
+async function drag(page: Page, cardId: string, to: { x: number; y: number }) {
+  const a = await center(page, `[data-card-id="${cardId}"]`);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(a.x + 5, a.y + 5, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 15 });
+  await page.waitForTimeout(200);
+  await page.mouse.up();
+}
+
+/** Drop position just above a card (it lands before that card). */
+async function above(page: Page, cardId: string) {
+  const c = await center(page, `[data-card-id="${cardId}"]`);
+  return { x: c.x, y: c.top + 8 };
+}
+
+const zone = (page: Page, columnId: string) => center(page, `section[data-column-id="${columnId}"] .zone`);
+
+describe('live board', () => {
+  afterAll(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  });
+
+  it('shows a drag in one browser in the other, in the server’s order, with presence and a highlight', async () => {
+    const b = await makeBoard({ Backlog: ['Alpha', 'Beta', 'Gamma'], Ready: ['One', 'Two'] });
+    const ann = await open(b, 'Ann');
+    const bob = await open(b, 'Bob');
+    await expect.poll(() => bob.page.locator('[data-viewers="1"]').textContent()).toContain('Ann is here too');
+
+    await drag(ann.page, b.card.Alpha, await above(ann.page, b.card.Two));
+
+    const ready = ['One', 'Alpha', 'Two'];
+    await expect.poll(() => titles(ann.page, b.col.Ready)).toEqual(ready);
+    await expect.poll(() => titles(bob.page, b.col.Ready)).toEqual(ready);
+    await expect.poll(() => serverTitles(b, b.col.Ready)).toEqual(ready);
+    expect(await titles(bob.page, b.col.Backlog)).toEqual(['Beta', 'Gamma']);
+    await expect.poll(() => bob.page.locator(`[data-card-id="${b.card.Alpha}"] .flashing`).count()).toBe(1);
+    const moves = (await events(b)).filter((e) => e.type === 'cardMoved');
+    expect(moves).toHaveLength(1);
+    expect(moves[0]).toMatchObject({ cardId: b.card.Alpha, toColumnId: b.col.Ready, source: 'drag', actor: { name: 'Ann' } });
+  });
+
+  it('moves a card with the keyboard alone, announced and refocused', async () => {
+    const b = await makeBoard({ Backlog: ['Alpha', 'Beta'], Ready: ['One', 'Two'] });
+    const { page } = await open(b, 'Kim');
+    await page.focus(`[data-card-id="${b.card.Beta}"]`);
+    await page.keyboard.press('Space'); // pick up
+    await page.keyboard.press('Tab'); // top of the next column
+    await page.keyboard.press('ArrowDown'); // one down
+    await page.keyboard.press('Space'); // drop
+
+    await expect.poll(() => titles(page, b.col.Ready)).toEqual(['One', 'Beta', 'Two']);
+    await expect.poll(() => serverTitles(b, b.col.Ready)).toEqual(['One', 'Beta', 'Two']);
+    expect(await titles(page, b.col.Backlog)).toEqual(['Alpha']);
+    expect(await page.locator('[role="alert"]').first().textContent()).toContain('Dropped Beta in Ready');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.cardId)).toBe(b.card.Beta);
+    const moves = (await events(b)).filter((e) => e.type === 'cardMoved');
+    expect(moves).toHaveLength(1);
+    expect(moves[0]).toMatchObject({ source: 'keyboard', toColumnId: b.col.Ready });
+  });
+
+  it('asks before going past a soft WIP limit: cancel keeps the card, confirm moves it', async () => {
+    const b = await makeBoard({ Ready: ['Next'], Doing: ['D1', 'D2', 'D3'] });
+    const { page } = await open(b, 'Lee');
+    const doing = page.locator(`section[data-column-id="${b.col.Doing}"]`);
+    await expect(doing.locator('header').textContent()).resolves.toContain('3 of 3');
+
+    await drag(page, b.card.Next, await above(page, b.card.D1));
+    const dialog = page.getByRole('dialog', { name: 'Doing is at its WIP limit' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Keep it where it was' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => titles(page, b.col.Ready)).toEqual(['Next']);
+    expect(await titles(page, b.col.Doing)).toEqual(['D1', 'D2', 'D3']);
+
+    await drag(page, b.card.Next, await above(page, b.card.D1));
+    await dialog.getByRole('button', { name: 'Go over the limit' }).click();
+    await expect.poll(() => titles(page, b.col.Doing)).toEqual(['Next', 'D1', 'D2', 'D3']);
+    await expect.poll(() => serverTitles(b, b.col.Doing)).toEqual(['Next', 'D1', 'D2', 'D3']);
+    expect(await doing.getAttribute('class')).toContain('over');
+    expect(await doing.locator('header').textContent()).toContain('4 of 3, over the limit');
+    expect((await events(b)).filter((e) => e.type === 'cardMoved')).toHaveLength(1);
+  });
+
+  it('queues moves made offline and sends each exactly once on reconnect; catches up on missed events', async () => {
+    const b = await makeBoard({ Backlog: ['O1', 'O2', 'O3'], Review: ['R1'] });
+    const ann = await open(b, 'Ann');
+    const bob = await open(b, 'Bob');
+
+    await ann.context.setOffline(true);
+    await ann.page.locator('[data-status="offline"]').waitFor();
+    await drag(ann.page, b.card.O1, await zone(ann.page, b.col.Ready));
+    // Queued, not sent: wait for it (the drop animation ends before the move is dispatched).
+    await expect.poll(() => ann.page.locator('[data-pending]').textContent()).toBe('1 change pending');
+    expect(await titles(ann.page, b.col.Ready)).toEqual(['O1']);
+    await ann.page.focus(`[data-card-id="${b.card.O2}"]`);
+    for (const key of ['Space', 'Tab', 'ArrowDown', 'Space']) await ann.page.keyboard.press(key);
+    await expect.poll(() => titles(ann.page, b.col.Ready)).toEqual(['O1', 'O2']);
+    expect(await ann.page.locator('[data-pending]').textContent()).toBe('2 changes pending');
+    expect(await serverTitles(b, b.col.Ready)).toEqual([]);
+
+    // Meanwhile Bob, online, moves another card: Ann must catch up without reloading.
+    await drag(bob.page, b.card.O3, await above(bob.page, b.card.R1));
+    await expect.poll(() => serverTitles(b, b.col.Review)).toEqual(['O3', 'R1']);
+
+    await ann.context.setOffline(false);
+    await ann.page.locator('[data-status="live"]').waitFor();
+    await expect.poll(() => ann.page.locator('[data-pending]').count()).toBe(0);
+    await expect.poll(() => serverTitles(b, b.col.Ready)).toEqual(['O1', 'O2']);
+    await expect.poll(() => titles(bob.page, b.col.Ready)).toEqual(['O1', 'O2']);
+    await expect.poll(() => titles(ann.page, b.col.Review)).toEqual(['O3', 'R1']);
+
+    const moves = (await events(b)).filter((e) => e.type === 'cardMoved');
+    expect(moves.map((e) => e.cardId).sort()).toEqual([b.card.O1, b.card.O2, b.card.O3].sort());
+    expect(new Set(moves.map((e) => e.opId)).size).toBe(moves.length);
+    expect(moves.find((e) => e.cardId === b.card.O2)).toMatchObject({ source: 'keyboard', actor: { name: 'Ann' } });
+  });
+
+  it('creates a card and edits its fields; the other browser sees both', async () => {
+    const b = await makeBoard({ Backlog: ['Existing'] });
+    const ann = await open(b, 'Ann');
+    const bob = await open(b, 'Bob');
+    const backlog = ann.page.locator(`section[data-column-id="${b.col.Backlog}"]`);
+
+    await backlog.getByRole('button', { name: 'Add a card' }).click();
+    await backlog.getByLabel('Title of the new card in Backlog').fill('Write the release notes');
+    await ann.page.keyboard.press('Enter');
+    await expect.poll(() => titles(bob.page, b.col.Backlog)).toEqual(['Existing', 'Write the release notes']);
+    const created = backlog.locator('[data-card-id]').last();
+    await expect.poll(() => created.locator('.code').textContent()).toMatch(/^[0-9A-Z]{6,8}$/);
+
+    await created.getByRole('button', { name: 'Edit “Write the release notes”' }).click();
+    const dialog = ann.page.getByRole('dialog', { name: 'Card' });
+    await dialog.getByLabel('Title').fill('Write the 2.0 release notes');
+    await dialog.getByLabel('Assignee').fill('Priya Shah');
+    await dialog.getByLabel('Tags').fill('docs, release');
+    await dialog.getByLabel('Due date').fill('2030-01-15');
+    await dialog.getByLabel('Estimate').fill('3');
+    await dialog.getByLabel('Description').fill('Cover the new scanner.');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+
+    const onBob = bob.page.locator(`section[data-column-id="${b.col.Backlog}"] [data-card-id]`).last();
+    await expect.poll(() => onBob.locator('.title').textContent()).toBe('Write the 2.0 release notes');
+    expect(await onBob.locator('.tags li').allTextContents()).toEqual(['docs', 'release']);
+    expect(await onBob.textContent()).toContain('Assigned to Priya Shah');
+    const board = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body;
+    expect(board.cards.find((c) => c.title === 'Write the 2.0 release notes')).toMatchObject({
+      assignee: 'Priya Shah', tags: ['docs', 'release'], due: '2030-01-15', estimate: 3, description: 'Cover the new scanner.'
+    });
+  });
+
+  it('sets a hard WIP limit on a column, which then refuses a move with a clear message', async () => {
+    const b = await makeBoard({ Ready: ['Mover'], Review: ['In review'] });
+    const { page } = await open(b, 'Max');
+    const review = page.locator(`section[data-column-id="${b.col.Review}"]`);
+
+    await review.getByRole('button', { name: 'Settings for column Review' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Column settings' });
+    await dialog.getByLabel('WIP limit').fill('1');
+    await dialog.getByLabel('Hard limit').check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => review.locator('header').textContent()).toContain('1 of 1 (hard limit), at the limit');
+    const column = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.find((c) => c.id === b.col.Review);
+    expect(column).toMatchObject({ wipLimit: 1, wipHard: true });
+
+    await drag(page, b.card.Mover, await above(page, b.card['In review']));
+    await expect.poll(() => page.locator('.toast').textContent()).toContain('Review is at its hard limit of 1');
+    await expect.poll(() => titles(page, b.col.Ready)).toEqual(['Mover']);
+    expect(await serverTitles(b, b.col.Review)).toEqual(['In review']);
+  });
+});
