@@ -93,6 +93,8 @@ describe('lowdb storage', () => {
     const lines = (await readFile(join(dir, LOG_FILE), 'utf8')).split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.map((l) => JSON.parse(l))).toEqual(board.events);
+    // Board and revision lead each line, so readers can skip other boards' lines unparsed.
+    lines.forEach((l, i) => expect(l.startsWith(`{"boardId":"${board.id}","revision":${i + 1},`)).toBe(true));
     const appended = Buffer.byteLength(lines.slice(1).map((l) => `${l}\n`).join(''));
     expect((await stat(join(dir, LOG_FILE))).size - logBefore).toBe(appended);
   });
