@@ -4,6 +4,7 @@
  * and answered with the first result.
  */
 import type { CardId, ColumnId, OpId } from './ids';
+import type { ProjectFigures, Stage } from './types';
 
 export interface CardFields {
   title: string;
@@ -27,13 +28,16 @@ export type Command =
   | { type: 'archiveCard'; opId: OpId; cardId: CardId }
   | { type: 'restoreCard'; opId: OpId; cardId: CardId; toColumnId?: ColumnId; override?: boolean }
   | ({ type: 'moveCard'; opId: OpId; cardId: CardId; toColumnId: ColumnId; override?: boolean } & Placement)
-  | { type: 'addColumn'; opId: OpId; columnId?: ColumnId; name: string; wipLimit?: number | null; wipHard?: boolean; index?: number }
+  | { type: 'addColumn'; opId: OpId; columnId?: ColumnId; name: string; wipLimit?: number | null; wipHard?: boolean; index?: number; stage?: Stage }
   | { type: 'renameColumn'; opId: OpId; columnId: ColumnId; name: string }
   | { type: 'moveColumn'; opId: OpId; columnId: ColumnId; toIndex: number }
   | { type: 'removeColumn'; opId: OpId; columnId: ColumnId }
   | { type: 'setWipLimit'; opId: OpId; columnId: ColumnId; wipLimit: number | null; hard?: boolean }
   | { type: 'renameBoard'; opId: OpId; name: string }
-  | { type: 'markPrinted'; opId: OpId; cardIds: CardId[]; layout: string };
+  | { type: 'markPrinted'; opId: OpId; cardIds: CardId[]; layout: string }
+  | { type: 'setColumnStage'; opId: OpId; columnId: ColumnId; stage: Stage }
+  /** Sets (or with null, clears) the board's project figures. */
+  | { type: 'setProject'; opId: OpId; project: ProjectFigures | null };
 
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;

@@ -10,7 +10,7 @@ import { assertNever } from './events';
 import type { CardId, Code, ColumnId } from './ids';
 import { keyBetween, sortedIndex } from './ordering';
 import { reject, type Rejection } from './rejections';
-import type { BoardState, Column } from './types';
+import { defaultStage, type BoardState, type Column, type ProjectFigures } from './types';
 import { checkEntry } from './wip';
 
 export interface DecideContext {
@@ -35,7 +35,11 @@ export const LIMITS = {
   boardName: 100,
   columns: 30,
   wipLimit: 999,
-  estimate: 10_000
+  estimate: 10_000,
+  money: 1e12,
+  currency: 8,
+  /** Highest SPI/CPI threshold: beyond 5 a status can never be green. */
+  threshold: 5
 } as const;
 
 export function decide(state: BoardState, command: Command, ctx: DecideContext): Decision {
@@ -69,7 +73,12 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       const id = command.columnId ?? ctx.newColumnId();
       if (findColumn(state, id)) return no(reject('CONFLICT', 'A column with this id exists'));
       const index = clampIndex(command.index ?? state.columns.length, state.columns.length);
-      const column: Column = { id, name, code: ctx.newCode(), wipLimit: command.wipLimit ?? null, wipHard: command.wipHard ?? false };
+      // The stage is fixed when the column is made, so adding or moving columns later never
+      // changes what an existing column counts as.
+      const column: Column = {
+        id, name, code: ctx.newCode(), wipLimit: command.wipLimit ?? null, wipHard: command.wipHard ?? false,
+        stage: command.stage ?? defaultStage(name, false)
+      };
       return ok({ type: 'columnAdded', column, index });
     }
     case 'renameColumn': {
@@ -111,6 +120,17 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       const missing = command.cardIds.filter((id) => !state.cards[id]);
       if (missing.length) return no(reject('NOT_FOUND', 'Some cards are not on this board', { cardIds: missing }));
       return command.cardIds.length ? ok({ type: 'cardsPrinted', cardIds: [...new Set(command.cardIds)], layout: command.layout }) : ok();
+    }
+    case 'setColumnStage': {
+      const column = findColumn(state, command.columnId);
+      if (!column) return no(columnMissing(command.columnId));
+      return column.stage === command.stage ? ok() : ok({ type: 'columnStageSet', columnId: column.id, stage: command.stage });
+    }
+    case 'setProject': {
+      if (command.project === null) return state.project ? ok({ type: 'projectSet', project: null }) : ok();
+      const project = cleanProject(command.project);
+      if (typeof project === 'string') return no(reject('INVALID', project));
+      return JSON.stringify(state.project ?? null) === JSON.stringify(project) ? ok() : ok({ type: 'projectSet', project });
     }
     default:
       return assertNever(command);
@@ -233,6 +253,25 @@ export function printedFieldsChanged(changes: Partial<CardFields>): boolean {
   return PRINTED_FIELDS.some((f) => f in changes);
 }
 
+/** The figures with fixed key order (so equal figures compare equal), or what is wrong with them. */
+function cleanProject(p: ProjectFigures): ProjectFigures | string {
+  const money = (n: number) => Number.isFinite(n) && n >= 0 && n <= LIMITS.money;
+  if (!money(p.budget)) return `A budget is a number from 0 to ${LIMITS.money}`;
+  if (!money(p.actualCost)) return `An actual cost is a number from 0 to ${LIMITS.money}`;
+  if (!isIsoDate(p.plannedStart) || !isIsoDate(p.plannedEnd)) return 'Planned start and end are dates (YYYY-MM-DD)';
+  if (p.plannedEnd < p.plannedStart) return 'The planned end is before the planned start';
+  const { green, amber } = p.thresholds;
+  if (!(amber > 0 && amber <= green && green <= LIMITS.threshold)) {
+    return `Thresholds need 0 < amber ≤ green ≤ ${LIMITS.threshold}`;
+  }
+  const currency = p.currency.trim();
+  if (currency.length > LIMITS.currency) return `A currency has at most ${LIMITS.currency} characters`;
+  return {
+    budget: p.budget, currency, plannedStart: p.plannedStart, plannedEnd: p.plannedEnd, actualCost: p.actualCost,
+    thresholds: { green, amber }
+  };
+}
+
 function findColumn(state: BoardState, id: ColumnId): Column | undefined {
   return state.columns.find((c) => c.id === id);
 }
@@ -249,8 +288,9 @@ export function decideCreateBoard(
   const boardName = name.trim();
   if (!boardName) return no(reject('INVALID', 'A board needs a name'));
   if (columns.length > LIMITS.columns) return no(reject('INVALID', `A board has at most ${LIMITS.columns} columns`));
-  const cols: Column[] = columns.map((c) => ({
-    id: ctx.newColumnId(), name: c.name.trim(), code: ctx.newCode(), wipLimit: c.wipLimit ?? null, wipHard: c.wipHard ?? false
+  const cols: Column[] = columns.map((c, i) => ({
+    id: ctx.newColumnId(), name: c.name.trim(), code: ctx.newCode(), wipLimit: c.wipLimit ?? null, wipHard: c.wipHard ?? false,
+    stage: defaultStage(c.name, columns.length > 1 && i === columns.length - 1)
   }));
   if (cols.some((c) => !c.name)) return no(reject('INVALID', 'Every column needs a name'));
   return ok({ type: 'boardCreated', name: boardName, code: ctx.newCode(), columns: cols });

@@ -5,7 +5,7 @@
  */
 import type { BoardId, CardId, Code, ColumnId, OpId } from './ids';
 import type { CardFields } from './commands';
-import type { Actor, Card, Column, Source } from './types';
+import type { Actor, Card, Column, ProjectFigures, Source, Stage } from './types';
 
 export type EventBody =
   | { type: 'boardCreated'; name: string; code: Code; columns: Column[] }
@@ -20,7 +20,9 @@ export type EventBody =
   | { type: 'columnMoved'; columnId: ColumnId; toIndex: number }
   | { type: 'columnRemoved'; columnId: ColumnId }
   | { type: 'wipLimitSet'; columnId: ColumnId; wipLimit: number | null; hard: boolean }
-  | { type: 'cardsPrinted'; cardIds: CardId[]; layout: string };
+  | { type: 'cardsPrinted'; cardIds: CardId[]; layout: string }
+  | { type: 'columnStageSet'; columnId: ColumnId; stage: Stage }
+  | { type: 'projectSet'; project: ProjectFigures | null };
 
 export interface EventMeta {
   boardId: BoardId;
@@ -54,6 +56,8 @@ export function touchedCards(e: EventBody): CardId[] {
     case 'columnMoved':
     case 'columnRemoved':
     case 'wipLimitSet':
+    case 'columnStageSet':
+    case 'projectSet':
       return [];
     default:
       return assertNever(e);

@@ -100,6 +100,12 @@ export function evolve(state: BoardState, e: BoardEvent): BoardState {
         card.printedAt = e.at;
       }
       break;
+    case 'columnStageSet':
+      column(state, e.columnId).stage = e.stage;
+      break;
+    case 'projectSet':
+      state.project = e.project ? { ...e.project, thresholds: { ...e.project.thresholds } } : null;
+      break;
     default:
       assertNever(e);
   }

@@ -16,6 +16,47 @@ export interface Column {
   /** Soft limit: a move past it needs confirmation. Hard limit: a move past it is refused. */
   wipLimit: number | null;
   wipHard: boolean;
+  /**
+   * Where the column sits in the flow, for flow metrics. Absent on columns made before stages
+   * existed: read it through `columnStage`, which derives a default.
+   */
+  stage?: Stage;
+}
+
+/** A column's place in the flow: not started yet, in progress, or finished. */
+export type Stage = 'todo' | 'doing' | 'done';
+export const STAGES: readonly Stage[] = ['todo', 'doing', 'done'];
+
+/** Names that usually mean "not started": a queue in front of the work. */
+const TODO_NAME = /^(product |sprint )?(backlog|ready|to ?-?do|inbox|icebox|ideas?|queue|next( up)?|planned|new|open)$/i;
+
+/**
+ * The stage a column gets when nobody chose one: the last column of a board is done, columns
+ * named like a queue (Backlog, Ready, To do, Inbox…) are todo, the rest are in progress.
+ */
+export function defaultStage(name: string, isLast: boolean): Stage {
+  if (isLast) return 'done';
+  return TODO_NAME.test(name.replace(/\s+/g, ' ').trim()) ? 'todo' : 'doing';
+}
+
+/** A column's stage: the one set on it, or the default for its name and place. */
+export function columnStage(columns: readonly Pick<Column, 'name' | 'stage'>[], index: number): Stage {
+  const col = columns[index];
+  return col.stage ?? defaultStage(col.name, columns.length > 1 && index === columns.length - 1);
+}
+
+/**
+ * A board's project figures, entered by the PMO, for earned value. Money is in one currency
+ * (a label only); dates are plain days (YYYY-MM-DD). `thresholds` set the red/amber/green
+ * status: an index (SPI, CPI) at or above `green` is green, at or above `amber` amber, else red.
+ */
+export interface ProjectFigures {
+  budget: number;
+  currency: string;
+  plannedStart: string;
+  plannedEnd: string;
+  actualCost: number;
+  thresholds: { green: number; amber: number };
 }
 
 export interface Card {
@@ -54,6 +95,8 @@ export interface BoardState {
   cards: Record<string, Card>;
   /** Live cards of each column in board order (derived from ranks; kept by evolve). */
   order: Record<string, CardId[]>;
+  /** Project figures for earned value; absent until the PMO sets them. */
+  project?: ProjectFigures | null;
 }
 
 export type Source =

@@ -4,7 +4,7 @@
  * make the server do unbounded work.
  */
 import { z } from 'zod';
-import { ID_PATTERN, LIMITS, SOURCES, type Command, type Source } from '../domain';
+import { ID_PATTERN, LIMITS, SOURCES, STAGES, type Command, type Source, type Stage } from '../domain';
 
 const id = z.string().regex(ID_PATTERN, 'must be an id (letters, digits, _ or -)');
 const cardId = id.transform((s) => s as import('../domain').CardId);
@@ -29,6 +29,21 @@ const wipLimit = z.number().int().min(0).max(LIMITS.wipLimit).nullable();
 const placement = { beforeCardId: cardId.optional(), afterCardId: cardId.optional() };
 const base = { opId: opIdSchema };
 
+export const stageSchema = z.enum(STAGES as [Stage, ...Stage[]]);
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
+const money = z.number().finite().min(0).max(LIMITS.money);
+export const projectFiguresSchema = z.strictObject({
+  budget: money,
+  currency: z.string().max(LIMITS.currency),
+  plannedStart: isoDay,
+  plannedEnd: isoDay,
+  actualCost: money,
+  thresholds: z.strictObject({
+    green: z.number().finite().positive().max(LIMITS.threshold),
+    amber: z.number().finite().positive().max(LIMITS.threshold)
+  })
+});
+
 export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...base, type: z.literal('createCard'), cardId: cardId.optional(), columnId: columnId.optional(),
@@ -48,14 +63,17 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('moveCard'), cardId, toColumnId: columnId, override: z.boolean().optional(), ...placement }),
   z.strictObject({
     ...base, type: z.literal('addColumn'), columnId: columnId.optional(), name: z.string().max(LIMITS.columnName),
-    wipLimit: wipLimit.optional(), wipHard: z.boolean().optional(), index: z.number().int().min(0).max(LIMITS.columns).optional()
+    wipLimit: wipLimit.optional(), wipHard: z.boolean().optional(), index: z.number().int().min(0).max(LIMITS.columns).optional(),
+    stage: stageSchema.optional()
   }),
   z.strictObject({ ...base, type: z.literal('renameColumn'), columnId, name: z.string().max(LIMITS.columnName) }),
   z.strictObject({ ...base, type: z.literal('moveColumn'), columnId, toIndex: z.number().int().min(0).max(LIMITS.columns) }),
   z.strictObject({ ...base, type: z.literal('removeColumn'), columnId }),
   z.strictObject({ ...base, type: z.literal('setWipLimit'), columnId, wipLimit, hard: z.boolean().optional() }),
   z.strictObject({ ...base, type: z.literal('renameBoard'), name: z.string().max(LIMITS.boardName) }),
-  z.strictObject({ ...base, type: z.literal('markPrinted'), cardIds: z.array(cardId).max(10_000), layout: z.string().max(40) })
+  z.strictObject({ ...base, type: z.literal('markPrinted'), cardIds: z.array(cardId).max(10_000), layout: z.string().max(40) }),
+  z.strictObject({ ...base, type: z.literal('setColumnStage'), columnId, stage: stageSchema }),
+  z.strictObject({ ...base, type: z.literal('setProject'), project: projectFiguresSchema.nullable() })
 ]) satisfies z.ZodType<Command, unknown>;
 
 export const sourceSchema = z.enum(SOURCES as [Source, ...Source[]]);
