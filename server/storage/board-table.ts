@@ -136,6 +136,8 @@ export function codesIssued(e: BoardEvent): [Code, CodeOwner][] {
     case 'columnRemoved':
     case 'wipLimitSet':
     case 'cardsPrinted':
+    case 'columnStageSet':
+    case 'projectSet':
       return [];
     default:
       return assertNever(e);

@@ -446,7 +446,7 @@ function lineOf(e: BoardEvent): BoardEvent {
 const EVENT_TYPES: Record<EventType, true> = {
   boardCreated: true, boardRenamed: true, cardCreated: true, cardUpdated: true, cardArchived: true,
   cardRestored: true, cardMoved: true, columnAdded: true, columnRenamed: true, columnMoved: true,
-  columnRemoved: true, wipLimitSet: true, cardsPrinted: true
+  columnRemoved: true, wipLimitSet: true, cardsPrinted: true, columnStageSet: true, projectSet: true
 };
 
 function parseLine(text: string, file: string, offset: number): BoardEvent {

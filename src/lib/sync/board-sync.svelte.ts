@@ -314,6 +314,8 @@ function withOverride(command: Command): Command | null {
 		case 'setWipLimit':
 		case 'renameBoard':
 		case 'markPrinted':
+		case 'setColumnStage':
+		case 'setProject':
 			return null;
 		default:
 			return assertNever(command);
@@ -337,6 +339,8 @@ function commandCards(command: Command): string[] {
 		case 'removeColumn':
 		case 'setWipLimit':
 		case 'renameBoard':
+		case 'setColumnStage':
+		case 'setProject':
 			return [];
 		default:
 			return assertNever(command);
