@@ -124,8 +124,9 @@ function runsOf(text: string, weight: Weight): Run[] {
 }
 
 /**
- * Width of `text` in em, from glyph advances. Kerning is left out, which only ever
- * overestimates slightly: text measured to fit still fits when pdfkit kerns it.
+ * Width of `text` in em, from glyph advances (cached per code point; shaping every candidate
+ * line with `font.layout` costs about a second more per 500 cards). Kerning is left out: it
+ * changes a line by a hair, mostly narrower, so text measured to fit still fits when drawn.
  */
 export function textWidthEm(text: string, weight: Weight): number {
   const stack = fontStacks()[weight];
@@ -282,8 +283,17 @@ function withEllipsis(text: string, maxEm: number, weight: Weight): string {
   return parts.join('').trimEnd() + ELLIPSIS;
 }
 
+/**
+ * User text as one plain line: line breaks, tabs and other control characters become single
+ * spaces (the domain already collapses whitespace in titles; imported or older data may not).
+ */
+function plain(text: string): string {
+  return text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+}
+
 /** `text` if it fits on one line of `maxWidth` points, else its start and an ellipsis. */
-export function fitLine(text: string, weight: Weight, size: number, maxWidth: number): string {
+export function fitLine(raw: string, weight: Weight, size: number, maxWidth: number): string {
+  const text = plain(raw);
   const maxEm = maxWidth / size;
   return textWidthEm(text, weight) <= maxEm ? text : withEllipsis(text, maxEm, weight);
 }
@@ -316,7 +326,7 @@ export interface FittedText {
  * ends with "…".
  */
 export function fitText(text: string, opts: FitOptions): FittedText {
-  const segments = segmentsOf(text, opts.weight);
+  const segments = segmentsOf(plain(text), opts.weight);
   const linesFor = (size: number) => {
     const widthAt = (i: number) =>
       (opts.narrow && i * LEADING * size < opts.narrow.until ? opts.narrow.width : opts.width) / size;
@@ -347,9 +357,9 @@ const ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
 
 /**
  * The QR code for a payload, at error correction M. An upper-case payload is encoded as one
- * alphanumeric segment: left to itself, `qrcode` switches to numeric mode for runs of digits
- * (an IP address, an all-digit code), which some phone readers handle less well and which
- * saves no symbol size at these lengths.
+ * alphanumeric segment, as the payload contract intends: left to itself, `qrcode` mixes in
+ * numeric segments for runs of digits (an all-digit code), which saves nothing at these
+ * lengths (the symbol stays version 2 for a LAN origin) and makes the encoding vary by code.
  */
 export function qrFor(payload: string): QRCode.QRCode {
   const options = { errorCorrectionLevel: 'M' } as const;
@@ -598,7 +608,8 @@ function drawBoardSign(ctx: JobContext, layout: SignLayout): void {
 
   // The address as a person types it: the origin as configured, then the payload's path.
   const url = ctx.publicUrl.replace(/\/+$/, '') + payloadPath({ kind: 'board', code: board.code });
-  const urlSize = 20;
+  // Shrunk rather than cut: half an address cannot be typed.
+  const urlSize = Math.max(9, Math.min(20, Math.floor(((w - 2 * margin) / textWidthEm(url, 'bold')) * 2) / 2));
   pen.centred(fitLine(url, 'bold', urlSize, w - 2 * margin), cx, below + mm(6), 'bold', urlSize, INK);
   pen.centred(`Board code ${board.code}`, cx, below + mm(15), 'regular', 14, INK_FAINT);
   pen.centred(`Printed ${localDate(ctx.printedAt)} · rev ${board.revision}`, cx, h - mm(12), 'regular', 8, INK_FAINT);
@@ -639,13 +650,8 @@ export async function renderPdf(input: RenderInput, out: NodeJS.WritableStream):
   });
   const ctx: JobContext = { pen: new Pen(doc), board: input.board, publicUrl: input.publicUrl, printedAt: input.printedAt };
 
-  // Set when `out` fails or closes early; checked between pages.
-  const sink: { failed: boolean; error: unknown } = { failed: false, error: undefined };
+  // Settles when `out` has finished; rejects as soon as it fails or closes early.
   const done = finished(out);
-  done.catch((error: unknown) => {
-    sink.failed = true;
-    sink.error = error;
-  });
   doc.pipe(out);
 
   const [pw, ph] = pageSizePt(input.layout);
@@ -653,12 +659,11 @@ export async function renderPdf(input: RenderInput, out: NodeJS.WritableStream):
   for (let i = 0; i < count; i++) {
     const box = slotBox(input.layout, i);
     if (box.page === pages) {
-      // pdfkit writes a page out when the next one starts. Between pages, give the event
-      // loop a turn (a long job must not stall the server's sockets), and let a slow reader
-      // catch up instead of buffering the rest of the document.
-      await setImmediate();
-      if (doc.isPaused()) await Promise.race([once(out, 'drain'), done]);
-      if (sink.failed) throw sink.error;
+      // pdfkit writes a page out when the next one starts. Between pages: wait while a slow
+      // reader catches up (rather than buffer the rest of the document), else still give the
+      // event loop a turn (a long job must not stall the server's sockets); and stop here if
+      // the reader failed or went away.
+      await Promise.race([doc.isPaused() ? once(out, 'drain') : setImmediate(), done]);
       doc.addPage({ size: [pw, ph], margin: 0 });
       pages++;
       if (layout.kind === 'cards' && layout.cutMarks) drawCutMarks(doc, layout);
