@@ -6,7 +6,10 @@
  *
  * - `storage` is open and empty;
  * - `reopen()` (for durable stores) closes the current instance and returns a new, open one
- *   over the same data; the persistence tests are skipped without it;
+ *   over the same data;
+ * - `capabilities` says which optional promises the store makes (`durable`: it has `reopen`;
+ *   `pipelined`: Storage.pipelinedAppends). Tests of a promise a store does not make are not
+ *   registered for it, rather than registered and skipped.
  * - `cleanup()` closes whatever instance is open and deletes the data.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +26,13 @@ export interface StorageHarness {
   cleanup: () => Promise<void>;
 }
 
-export function storageContract(name: string, makeStorage: () => Promise<StorageHarness>): void {
+export interface StorageCapabilities {
+  durable: boolean;
+  pipelined: boolean;
+}
+
+export function storageContract(name: string, makeStorage: () => Promise<StorageHarness>, capabilities: StorageCapabilities): void {
+  const itIf = (promised: boolean) => (promised ? it : () => undefined);
   describe(`${name}: storage contract`, () => {
     let harness: StorageHarness;
     let storage: Storage;
@@ -165,9 +174,9 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       expect(await storage.loadBoard(board.id)).toEqual(replay(board.id, stored));
     });
 
-    it('completes overlapping appends to one board in call order, if it pipelines appends', async (ctx) => {
-      // Only stores that check and order appends at the call promise this (Storage.pipelinedAppends).
-      if (!(storage as { pipelinedAppends?: boolean }).pipelinedAppends) return ctx.skip();
+    // Only stores that check and order appends at the call promise this (Storage.pipelinedAppends).
+    itIf(capabilities.pipelined)('completes overlapping appends to one board in call order', async () => {
+      expect(storage.pipelinedAppends).toBe(true);
       const board = new ScriptedBoard();
       await storage.append(board.id, [board.created]);
       for (let i = 0; i < 6; i++) board.addCard(`Card ${i}`);
@@ -319,8 +328,8 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       expect(await storage.findCode(card.card.code)).toEqual({ kind: 'card', boardId: board.id, cardId: card.card.id });
     });
 
-    it('keeps everything across a reopen', async (ctx) => {
-      if (!harness.reopen) return ctx.skip();
+    itIf(capabilities.durable)('keeps everything across a reopen', async () => {
+      if (!harness.reopen) throw new Error('a durable store needs reopen() in its harness');
       const boards = [new ScriptedBoard('One'), new ScriptedBoard('Two', ['A', 'B'])];
       for (const board of boards) {
         board.addCard('First');
