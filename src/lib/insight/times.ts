@@ -1,0 +1,47 @@
+/** Cycle and lead times of the cards finished in a period. */
+import type { CardFlow } from './flow';
+import type { Period } from './period';
+import { percentiles, type Percentiles } from './percentile';
+import { dayEnd, dayStart, elapsedDays, roundDays } from './time';
+
+export interface TimeItem {
+  cardId: string;
+  code: string;
+  title: string;
+  /** When the clock started: first start (cycle time) or creation (lead time), ISO. */
+  from: string;
+  /** First done, ISO. */
+  done: string;
+  days: number;
+}
+
+export interface TimeReport {
+  items: TimeItem[];
+  percentiles: Percentiles;
+}
+
+/** Cards whose first done falls in the period, by done time. */
+export function finishedIn(cards: readonly CardFlow[], period: Period): CardFlow[] {
+  const from = dayStart(period.from);
+  const to = dayEnd(period.to);
+  return cards
+    .filter((c) => c.firstDone !== null && c.firstDone >= from && c.firstDone <= to)
+    .sort((a, b) => a.firstDone! - b.firstDone!);
+}
+
+function report(cards: readonly CardFlow[], clockStart: (c: CardFlow) => number): TimeReport {
+  const exact = cards.map((c) => elapsedDays(clockStart(c), c.firstDone!));
+  const items = cards.map((c, i) => ({
+    cardId: c.id, code: c.code, title: c.title,
+    from: new Date(clockStart(c)).toISOString(), done: new Date(c.firstDone!).toISOString(), days: roundDays(exact[i])
+  }));
+  const p = percentiles(exact);
+  const r = (v: number | null) => (v === null ? null : roundDays(v));
+  return { items, percentiles: { count: p.count, p50: r(p.p50), p85: r(p.p85), p95: r(p.p95) } };
+}
+
+/** First start to first done. Every done card has started (done counts as started). */
+export const cycleTimes = (finished: readonly CardFlow[]): TimeReport => report(finished, (c) => c.firstStart!);
+
+/** Creation to first done. */
+export const leadTimes = (finished: readonly CardFlow[]): TimeReport => report(finished, (c) => c.createdAt);
