@@ -1,8 +1,9 @@
 /**
- * Chooses the store from the configuration: lowdb in DATA_DIR unless DATABASE_URL is set.
- * The caller opens and closes it.
+ * Chooses the store from the configuration: lowdb in DATA_DIR unless DATABASE_URL is set,
+ * then PostgreSQL (which several servers may share). The caller opens and closes it.
  */
 import { LowdbStorage } from './lowdb';
+import { PostgresStorage } from './postgres';
 import type { Storage } from './types';
 
 export type { BoardSummary, CodeOwner, Storage } from './types';
@@ -14,8 +15,6 @@ export interface StorageConfig {
 }
 
 export function createStorage(config: StorageConfig): Storage {
-  if (config.databaseUrl) {
-    throw new Error('PostgreSQL support is not available yet: unset DATABASE_URL to keep boards in DATA_DIR with the built-in lowdb store');
-  }
+  if (config.databaseUrl) return new PostgresStorage(config.databaseUrl);
   return new LowdbStorage(config.dataDir);
 }

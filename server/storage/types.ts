@@ -10,7 +10,7 @@
  * - codes (board signs, column signs, cards) are unique in the install and never reused,
  *   even after the card is archived or the column removed.
  */
-import type { BoardEvent, BoardId, BoardState, Code } from '../../src/lib/domain';
+import type { BoardEvent, BoardId, BoardState, Code, OpId } from '../../src/lib/domain';
 
 export interface BoardSummary {
   id: BoardId;
@@ -52,6 +52,12 @@ export interface Storage {
   eventsSince(boardId: BoardId, since: number, limit?: number): Promise<BoardEvent[]>;
   /** Who owns a code, across the whole install; null if the code was never issued. */
   findCode(code: Code): Promise<CodeOwner | null>;
+  /**
+   * The events a command with this opId produced on this board, oldest first; empty if none.
+   * Stores shared by several servers have it: the board service's own memory of recent opIds
+   * covers only the commands it ran or loaded, and a client may resend to another server.
+   */
+  findOp?(boardId: BoardId, opId: OpId): Promise<BoardEvent[]>;
 }
 
 export class RevisionConflict extends Error {

@@ -321,11 +321,12 @@ describe('lowdb storage', () => {
     await release();
   });
 
-  it('createStorage picks lowdb in DATA_DIR and refuses DATABASE_URL clearly', async () => {
+  it('createStorage picks lowdb in DATA_DIR when DATABASE_URL is not set', async () => {
     const dir = await tempDir();
     const storage = createStorage({ dataDir: dir });
     expect(storage.kind).toBe('lowdb');
-    expect(() => createStorage({ dataDir: dir, databaseUrl: 'postgres://localhost/kanbridge' })).toThrow('PostgreSQL support is not available yet');
+    // With DATABASE_URL it is PostgreSQL: see postgres.test.ts.
+    expect(createStorage({ dataDir: dir, databaseUrl: 'postgres://localhost/kanbridge' }).kind).toBe('postgres');
   });
 });
 
