@@ -32,13 +32,22 @@ export function encodePayload(publicUrl: string, p: Payload): string {
   return `${payloadOrigin(publicUrl)}/${LETTER[p.kind]}/${p.code}`;
 }
 
-/** The path of the page a payload opens (lower-case origin-free form for links). */
+/** The origin-free path of the page a payload opens (`/C/7K3M9Q`: the canonical, upper-case form). */
 export function payloadPath(p: Payload): string {
   return `/${LETTER[p.kind]}/${p.code}`;
 }
 
 const MAX_PAYLOAD = 512;
-const PATH_FORM = /^(?:[A-Z][A-Z0-9+.-]*:\/\/[^/\s?#]+)?(?:\/[A-Z0-9._~-]+)*?\/([CLB])\/([0-9A-Z]{6,8})\/?$/;
+/**
+ * Optional origin (http or https, a host name, IPv4 or [IPv6] address, optional port: no user
+ * info, so `HTTP://BOARD@ELSEWHERE/...` is refused), optional base path (PUBLIC_URL may have one),
+ * then the kind letter and the code.
+ */
+const PATH_FORM =
+  /^(?:HTTPS?:\/\/(?:[A-Z0-9-]+(?:\.[A-Z0-9-]+)*|\[[0-9A-F:.]+\])(?::[0-9]{1,5})?)?(?:\/[A-Z0-9._~-]+)*?\/([CLB])\/([0-9A-Z]{6,8})\/?$/;
+/** Printable ASCII only: checked before upper-casing, which maps some non-ASCII letters into
+ * ASCII (`ſ` → `S`, `ı` → `I`) and would let a look-alike text pass as a code. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * Reads a scanned or typed payload. Returns null for anything that is not exactly a Kanbridge
@@ -46,12 +55,12 @@ const PATH_FORM = /^(?:[A-Z][A-Z0-9+.-]*:\/\/[^/\s?#]+)?(?:\/[A-Z0-9._~-]+)*?\/(
  */
 export function parsePayload(text: string): Payload | null {
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_PAYLOAD) return null;
-  const s = text.trim().toUpperCase();
-  if (/[\s?#]/.test(s)) return null;
-  const m = PATH_FORM.exec(s);
+  const trimmed = text.trim();
+  // Also refuses inner white space, and the regex below refuses `?` and `#` (queries, fragments).
+  if (!PRINTABLE_ASCII.test(trimmed)) return null;
+  const m = PATH_FORM.exec(trimmed.toUpperCase());
   if (!m) return null;
   const [, letter, code] = m;
   if (!CODE_PATTERN.test(code)) return null;
-  if (/^[A-Z][A-Z0-9+.-]*:/.test(s) && !/^HTTPS?:\/\//.test(s)) return null;
   return { kind: KIND[letter], code: code as Code };
 }
