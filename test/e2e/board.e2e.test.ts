@@ -5,7 +5,7 @@
  * Build first: `npm run build`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { BoardEvent } from '../../src/lib/domain';
 import type { BoardJson } from '../../src/lib/protocol';
 import { launchBrowser } from '../helpers/browser';
@@ -49,8 +49,8 @@ async function makeBoard(cards: Record<string, string[]>): Promise<TestBoard> {
 }
 
 /** A browser of its own (own localStorage, own clientId) with the board open and live. */
-async function open(board: TestBoard, name: string): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+async function open(board: TestBoard, name: string, options: BrowserContextOptions = {}): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, ...options });
   contexts.push(context);
   const clientId = `u_${name.toLowerCase()}${Math.random().toString(36).slice(2, 6)}`;
   await context.addInitScript(
@@ -75,10 +75,17 @@ async function events(board: TestBoard): Promise<BoardEvent[]> {
   return (await api<{ events: BoardEvent[] }>(server.url, 'GET', `/api/boards/${board.id}/events?since=0`)).body.events;
 }
 
+/** Where an element is once it stopped moving (cards glide into place after every change). */
 async function center(page: Page, selector: string) {
-  const box = await page.locator(selector).boundingBox();
-  if (!box) throw new Error(`${selector} is not visible`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2, top: box.y };
+  const box = () => page.locator(selector).boundingBox();
+  let last = await box();
+  for (let tries = 0; tries < 40; tries++) {
+    await page.waitForTimeout(50);
+    const now = await box();
+    if (now && last && now.x === last.x && now.y === last.y) return { x: now.x + now.width / 2, y: now.y + now.height / 2, top: now.y };
+    last = now;
+  }
+  throw new Error(`${selector} did not come to rest`);
 }
 
 /** A mouse drag as a person does it (svelte-dnd-action needs a few moves to start). */
@@ -214,7 +221,7 @@ describe('live board', () => {
     await expect.poll(() => created.locator('.code').textContent()).toMatch(/^[0-9A-Z]{6,8}$/);
 
     await created.getByRole('button', { name: 'Edit “Write the release notes”' }).click();
-    const dialog = ann.page.getByRole('dialog', { name: 'Card' });
+    const dialog = ann.page.getByRole('dialog', { name: 'Edit card' });
     await dialog.getByLabel('Title').fill('Write the 2.0 release notes');
     await dialog.getByLabel('Assignee').fill('Priya Shah');
     await dialog.getByLabel('Tags').fill('docs, release');
@@ -252,5 +259,35 @@ describe('live board', () => {
     await expect.poll(() => page.locator('.toast').textContent()).toContain('Review is at its hard limit of 1');
     await expect.poll(() => titles(page, b.col.Ready)).toEqual(['Mover']);
     expect(await serverTitles(b, b.col.Review)).toEqual(['In review']);
+  });
+
+  it('on a phone, a swipe scrolls the columns sideways and a long press drags a card', async () => {
+    const b = await makeBoard({ Backlog: ['T1', 'T2', 'T3'] });
+    const { page, context } = await open(b, 'Pat', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const cdp = await context.newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x = 0, y = 0) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y, id: 1 }] });
+    const t1 = await center(page, `[data-card-id="${b.card.T1}"]`);
+    const t3 = await center(page, `[data-card-id="${b.card.T3}"]`);
+    await touch('touchStart', t1.x, t1.y);
+    await page.waitForTimeout(400); // hold: the drag starts after the touch delay
+    const to = t3.y + (t3.y - t3.top) - 8; // just above T3's bottom edge: lands after it
+    for (let i = 1; i <= 15; i++) await touch('touchMove', t1.x, t1.y + ((to - t1.y) * i) / 15);
+    await page.waitForTimeout(200);
+    await touch('touchEnd');
+    await expect.poll(() => serverTitles(b, b.col.Backlog)).toEqual(['T2', 'T3', 'T1']);
+    expect(await titles(page, b.col.Backlog)).toEqual(['T2', 'T3', 'T1']);
+
+    // A quick sideways swipe over a card scrolls to the next column and moves nothing.
+    const t2 = await center(page, `[data-card-id="${b.card.T2}"]`);
+    await touch('touchStart', t2.x + 100, t2.y);
+    for (let i = 1; i <= 10; i++) {
+      await touch('touchMove', t2.x + 100 - i * 25, t2.y);
+      await page.waitForTimeout(16);
+    }
+    await touch('touchEnd');
+    await expect.poll(() => page.locator('.scroller').evaluate((e) => e.scrollLeft)).toBeGreaterThan(200);
+    expect(await titles(page, b.col.Backlog)).toEqual(['T2', 'T3', 'T1']);
+    expect((await events(b)).filter((e) => e.type === 'cardMoved')).toHaveLength(1);
   });
 });
