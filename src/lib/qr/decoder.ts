@@ -89,7 +89,7 @@ export function createDecoder(deps: DecoderDeps): Decoder {
     const effort = options.effort ?? 'photo';
     const read = await zxing;
     const found = new Results(multi);
-    const original: Plane = { ...toGrey(image), name: 'original', toSource: identity };
+    const original = originalPlane(image);
 
     // Pass 1 on the caller's pixels as they are (zxing reads RGBA itself, no copy needed).
     if (read) await zxingPass(read, original, image, found, effort === 'photo' ? REGRID_PHOTO : REGRID_FRAME, multi);
@@ -116,6 +116,20 @@ export function createDecoder(deps: DecoderDeps): Decoder {
   }
 
   return { decode, zxingReady };
+}
+
+/** The grey copy is made on first use: a frame that zxing reads at once never needs it. */
+function originalPlane(image: RgbaImage): Plane {
+  let grey: Uint8Array | undefined;
+  return {
+    get grey() {
+      return (grey ??= toGrey(image));
+    },
+    width: image.width,
+    height: image.height,
+    name: 'original',
+    toSource: identity
+  };
 }
 
 function checkImage(image: RgbaImage): void {
@@ -261,6 +275,9 @@ function plausibleQuad(c: Corners): boolean {
 
 type Variant = (original: Plane) => Plane | null;
 
+/** Halving a smaller image leaves a hand-held code too few pixels per module. */
+const HALF_MIN_SIDE = 400;
+
 /**
  * Measured on 60 synthetic frames (codes of 2–4 px per module, blur up to 0.8 module, contrast
  * down to 30%, noise, uneven light; 640–2000 px wide), zxing alone reads 29: sharpen adds 6,
@@ -271,7 +288,7 @@ type Variant = (original: Plane) => Plane | null;
  */
 const PHOTO_VARIANTS: Variant[] = [
   (p) => ({ ...p, grey: unsharp(p.grey, p.width, p.height, 2, 1.5), name: 'sharpen' }),
-  (p) => (p.width >= 2 * JSQR_MIN_SIDE && p.height >= 2 * JSQR_MIN_SIDE ? half(p) : null),
+  (p) => (p.width >= HALF_MIN_SIDE && p.height >= HALF_MIN_SIDE ? half(p) : null),
   (p) => ({ ...p, grey: stretchContrast(p.grey), name: 'stretch' }),
   (p) => (Math.max(p.width, p.height) <= 1000 ? double(p) : null)
 ];
@@ -285,11 +302,10 @@ function mapCorners(c: Corners, plane: Plane): Corners {
 }
 
 /** The same weights zxing-wasm uses for its own RGBA → grey step. */
-function toGrey(image: RgbaImage): { grey: Uint8Array; width: number; height: number } {
-  const { data, width, height } = image;
+function toGrey({ data, width, height }: RgbaImage): Uint8Array {
   const grey = new Uint8Array(width * height);
   for (let i = 0, k = 0; i < grey.length; i++, k += 4) grey[i] = (306 * data[k] + 601 * data[k + 1] + 117 * data[k + 2] + 512) >> 10;
-  return { grey, width, height };
+  return grey;
 }
 
 function planeToRgba(plane: Plane): RgbaImage {
