@@ -11,12 +11,14 @@ import { BoardService } from './board-service';
 import { createDemoBoard } from './demo';
 import { createApiHandler, type Route } from './gateway/http';
 import { boardRoutes } from './gateway/routes/boards';
+import { printRoutes } from './gateway/routes/print';
 import { attachSocket, type KServer } from './gateway/socket';
+import { scaleOut } from './scale';
 import type { Storage } from './storage/types';
 import { VERSION } from './paths';
 
 /** Every HTTP API route, feature by feature. */
-export const API_ROUTES: Route[] = [...boardRoutes];
+export const API_ROUTES: Route[] = [...boardRoutes, ...printRoutes];
 
 export interface AppOptions {
   storage: Storage;
@@ -39,6 +41,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { storage } = options;
   await storage.open();
   const service = new BoardService(storage);
+  // Before anything is cached, so that no other server's append goes unnoticed.
+  const scale = await scaleOut(storage, service);
   if (options.demo && (await storage.listBoards()).length === 0) {
     await createDemoBoard(service, SYSTEM_ACTOR);
   }
@@ -50,12 +54,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     publicUrl: options.publicUrl,
     handleApi,
     attach(server) {
-      const io = attachSocket(server, service, { allowedOrigins: options.publicUrl ? [options.publicUrl] : [] });
+      const io = attachSocket(server, service, { allowedOrigins: options.publicUrl ? [options.publicUrl] : [], adapter: scale?.adapter() });
       servers.push(io);
       return io;
     },
     async close() {
       await Promise.all(servers.map((io) => new Promise<void>((resolve) => io.close(() => resolve()))));
+      await scale?.close();
       await storage.close();
     }
   };

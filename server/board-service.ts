@@ -5,9 +5,16 @@
  * resolved, the in-memory state always equals the durable log, and the server's order is
  * the one truth every client converges to.
  *
+ * Several servers on one PostgreSQL database (scale.ts): the copy in memory may then trail
+ * other servers' appends for a moment. A command decided on it fails its append with
+ * RevisionConflict and is decided again on a fresh load; `refresh` catches the copy up when
+ * another server's append is announced, so reads do not stay behind either.
+ *
  * Repeats: the service remembers the result of recent opIds per board (rebuilt from the log
  * on load, so a resend after a crash is recognised too) and answers a repeat with the first
- * result — same revision, same events — without changing anything.
+ * result — same revision, same events — without changing anything. A store shared by
+ * several servers (Storage.findOp) is asked about every opId not remembered, so a resend to
+ * another server, however late, is recognised as well.
  */
 import {
   decide,
@@ -145,6 +152,8 @@ export class BoardService {
       if (!state) return settled({ ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) });
       const seen = this.#ops.get(boardId)?.get(command.opId);
       if (seen) return { done: seen };
+      const stored = await this.#storedOutcome(boardId, command.opId);
+      if (stored) return { done: this.#remember(boardId, command.opId, Promise.resolve(stored)) };
       if (ctx.baseRevision !== undefined) await this.#durable(boardId);
       const stale = await this.#staleCheck(state, command, ctx.baseRevision);
       if (stale) return settled({ ok: false, rejection: stale });
@@ -204,6 +213,25 @@ export class BoardService {
     for (const c of codes) this.#reserved.delete(c);
   }
 
+  /**
+   * Another server appended to this board, up to `revision` (PostgreSQL scale-out). Catches
+   * the copy in memory up, in the board's order, so that reads here do not lag behind; a
+   * board not in memory is left alone (it loads fresh when asked for). Their opIds need no
+   * remembering: a store shared by servers looks up every opId this one has not seen.
+   */
+  refresh(boardId: BoardId, revision: number): Promise<void> {
+    return this.#serial(boardId, async () => {
+      const state = this.#boards.get(boardId);
+      if (!state || state.revision >= revision) return;
+      try {
+        for (const e of await this.#storage.eventsSince(boardId, state.revision)) evolve(state, e);
+      } catch (err) {
+        this.evict(boardId);
+        console.error(`board ${boardId}: catching up with another server failed, reloading it on next use:`, err);
+      }
+    });
+  }
+
   /** Drops a board from memory so the next access reloads it from storage. */
   evict(boardId: BoardId): void {
     this.#boards.delete(boardId);
@@ -216,8 +244,10 @@ export class BoardService {
     const state = await this.#storage.loadBoard(boardId);
     if (!state) return null;
     // Rebuild the opId memory from the log tail, so a resend after a restart is answered
-    // with its first result instead of being applied twice.
-    const tail = await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
+    // with its first result instead of being applied twice. A store that looks opIds up
+    // (findOp) is asked about every one not in memory anyway, so a reload after another
+    // server's append stays cheap.
+    const tail = this.#storage.findOp ? [] : await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
     const byOp = new Map<OpId, BoardEvent[]>();
     for (const e of tail) {
       const events = byOp.get(e.opId) ?? [];
@@ -229,6 +259,13 @@ export class BoardService {
     this.#ops.set(boardId, ops);
     this.#boards.set(boardId, state);
     return state;
+  }
+
+  /** The first outcome of an opId that storage holds but this server does not remember. */
+  async #storedOutcome(boardId: BoardId, opId: OpId): Promise<Outcome | undefined> {
+    const events = await this.#storage.findOp?.(boardId, opId);
+    if (!events?.length) return undefined;
+    return { ok: true, revision: events[events.length - 1].revision, events };
   }
 
   #remember(boardId: BoardId, opId: OpId, outcome: Promise<Outcome>): Promise<Outcome> {

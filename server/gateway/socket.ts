@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { BoardId } from '../../src/lib/domain';
 import {
   formatIssues,
@@ -50,12 +50,15 @@ const eventsSinceSchema = z.strictObject({
 export interface SocketOptions {
   /** Origins allowed besides the request's own host (e.g. PUBLIC_URL's). */
   allowedOrigins?: string[];
+  /** Carries room broadcasts to other servers (scale.ts); in-memory, this server only, if absent. */
+  adapter?: Partial<ServerOptions>['adapter'];
 }
 
 export function attachSocket(server: HttpServer | HttpsServer, service: BoardService, options: SocketOptions = {}): KServer {
   const io: KServer = new Server(server, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE,
     serveClient: false,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
     // Browsers send Origin on WebSocket upgrades too; a page from another site must not drive
     // a board with the user's connection.
     allowRequest: (req, callback) => {

@@ -1,12 +1,14 @@
 /**
  * PostgresStorage: the storage contract on an embedded PostgreSQL (one server for this file,
  * one database per test), then what only a shared database has to get right: migrations run
- * by servers starting together, snapshots, two stores racing on one board, and the notices
- * that tell a server about other servers' appends.
+ * by servers starting together, snapshots, two stores racing on one board, the notices that
+ * tell a server about other servers' appends, and two board services sharing one database.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { newOpId, replay, type BoardId } from '../../src/lib/domain';
+import { newOpId, replay, type BoardId, type CardId } from '../../src/lib/domain';
+import { BoardService } from '../../server/board-service';
+import { scaleOut, type ScaleOut } from '../../server/scale';
 import { createStorage } from '../../server/storage/index';
 import { MIGRATIONS, migrate, type Migration } from '../../server/storage/migrations';
 import { PostgresStorage, type PostgresOptions } from '../../server/storage/postgres';
@@ -263,5 +265,111 @@ describe('postgres storage', () => {
     await storage.open();
     opened.push(storage as PostgresStorage);
     expect(await storage.listBoards()).toEqual([]);
+  });
+});
+
+describe('two board services on one database', () => {
+  const ctx = { actor: { id: 'u1', name: 'Ann' }, source: 'drag' as const };
+
+  /** A server's core: its own store, board service and scale-out wiring, on a shared database. */
+  async function node(url: string) {
+    const storage = await openStore(url);
+    const service = new BoardService(storage);
+    const scale = await scaleOut(storage, service);
+    if (!scale) throw new Error('PostgreSQL storage should scale out');
+    scales.push(scale);
+    return service;
+  }
+  const scales: ScaleOut[] = [];
+  afterEach(async () => {
+    for (const s of scales.splice(0)) await s.close();
+  });
+
+  async function boardWithCards(service: BoardService, cards: number) {
+    const created = await service.createBoard({ name: 'Shared', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] }, ctx);
+    if (!created.ok) throw new Error('board not created');
+    const board = created.board;
+    const cardIds: CardId[] = [];
+    for (let i = 0; i < cards; i++) {
+      const r = await service.execute(board.id, { type: 'createCard', opId: newOpId(), title: `Card ${i}`, columnId: board.columns[0].id }, ctx);
+      if (!r.ok || r.events[0].type !== 'cardCreated') throw new Error('card not created');
+      cardIds.push(r.events[0].card.id);
+    }
+    return { boardId: board.id, columnIds: board.columns.map((c) => c.id), cardIds };
+  }
+
+  it('keeps a board cached on one server up to date with the other\'s moves', async () => {
+    const url = await server.createDatabase();
+    const [a, b] = [await node(url), await node(url)];
+    const { boardId, columnIds, cardIds } = await boardWithCards(a, 3);
+    expect((await b.getBoard(boardId))?.revision).toBe(4); // now cached on b
+
+    for (let i = 0; i < 10; i++) {
+      const r = await a.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cardIds[i % 3], toColumnId: columnIds[(i % 2) + 1] }, ctx);
+      expect(r.ok).toBe(true);
+    }
+    // b runs no command: only the append notices can bring its copy forward.
+    await expect.poll(async () => (await b.getBoard(boardId))?.revision).toBe(14);
+    expect(await b.getBoard(boardId)).toEqual(await a.getBoard(boardId));
+    expect(await b.eventsSince(boardId, 10)).toEqual(await a.storage.eventsSince(boardId, 10));
+  });
+
+  it('answers an opId resent to the other server with its first result, however late', async () => {
+    const url = await server.createDatabase();
+    const [a, b] = [await node(url), await node(url)];
+    const { boardId, columnIds, cardIds } = await boardWithCards(a, 2);
+    await b.getBoard(boardId);
+    const move = { type: 'moveCard' as const, opId: newOpId(), cardId: cardIds[0], toColumnId: columnIds[2] };
+    const first = await a.execute(boardId, move, ctx);
+    expect(first.ok).toBe(true);
+    // Later moves, so the resent one is neither the last event nor fresh in anyone's memory.
+    for (let i = 0; i < 5; i++) await b.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cardIds[1], toColumnId: columnIds[i % 3] }, ctx);
+    const revision = (await b.getBoard(boardId))?.revision;
+
+    // Resent to b (a's ack was lost), and to a fresh server that has nothing in memory.
+    expect(await b.execute(boardId, move, ctx)).toEqual(first);
+    const c = await node(url);
+    expect(await c.execute(boardId, move, ctx)).toEqual(first);
+    const events = await a.storage.eventsSince(boardId, 0);
+    expect(events.filter((e) => e.opId === move.opId)).toHaveLength(1);
+    expect(events).toHaveLength(revision ?? -1);
+  });
+
+  it('turns concurrent commands through both servers into one gapless sequence', async () => {
+    const url = await server.createDatabase();
+    const [a, b] = [await node(url), await node(url)];
+    const { boardId, columnIds, cardIds } = await boardWithCards(a, 6);
+    const start = (await a.getBoard(boardId))?.revision ?? 0;
+    const commands = Array.from({ length: 120 }, (_, i) => ({
+      type: 'moveCard' as const, opId: newOpId(), cardId: cardIds[i % 6], toColumnId: columnIds[(i * 7) % 3]
+    }));
+
+    // Four callers per server, each sending its share one after another.
+    const outcomes = await Promise.all([a, b].flatMap((service, s) => [0, 1, 2, 3].map(async (caller) => {
+      const mine = commands.filter((_, i) => i % 8 === s * 4 + caller);
+      const results = [];
+      for (const command of mine) results.push({ command, outcome: await service.execute(boardId, command, ctx) });
+      return results;
+    })));
+
+    const all = outcomes.flat();
+    const events = await a.storage.eventsSince(boardId, 0);
+    expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i + 1));
+    const applied = new Map<string, number>();
+    for (const e of events.slice(start)) applied.set(e.opId, (applied.get(e.opId) ?? 0) + 1);
+    for (const { command, outcome } of all) {
+      if (!outcome.ok) throw new Error(`${command.opId} refused: ${outcome.rejection.code}`);
+      // Each acknowledged command is in the log exactly as answered; a no-op move (the card
+      // was already there) has no events.
+      for (const e of outcome.events) expect(events[e.revision - 1]).toEqual(e);
+      expect(applied.get(command.opId) ?? 0).toBe(outcome.events.length);
+    }
+    expect(events.length - start).toBe(all.reduce((n, x) => n + (x.outcome.ok ? x.outcome.events.length : 0), 0));
+    const final = await a.storage.loadBoard(boardId);
+    for (const service of [a, b]) {
+      // Whichever server appended last, the other one hears of it a moment later.
+      await expect.poll(async () => (await service.getBoard(boardId))?.revision).toBe(final?.revision);
+      expect(await service.getBoard(boardId)).toEqual(final);
+    }
   });
 });
