@@ -53,6 +53,14 @@ export type Outcome = { ok: true; revision: number; events: BoardEvent[] } | { o
 
 export type EventsListener = (boardId: BoardId, events: BoardEvent[]) => void;
 
+/** An event of a board made from a history (import): its body, and when, by whom and in which command it happened. */
+export interface HistoricEvent {
+  body: EventBody;
+  at: string;
+  actor: Actor;
+  opId: OpId;
+}
+
 const REMEMBERED_OPS = 2_000;
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
@@ -126,6 +134,29 @@ export class BoardService {
       return { ok: true, board: cloneBoard(state) };
     } finally {
       this.#release(codes);
+    }
+  }
+
+  /**
+   * Creates a board from a whole history at once (import). `build` gets a context whose codes
+   * are fresh for the install and returns every event in order, each with its own time and
+   * actor; they are stamped with `source` and appended in one go, so a failed import leaves
+   * nothing behind.
+   */
+  async createBoardFromHistory(codes: number, build: (ctx: DecideContext) => HistoricEvent[], source: Source): Promise<BoardState> {
+    const boardId = newBoardId();
+    const reserved = await this.#reserveCodes(codes);
+    try {
+      const events = build(this.#context(reserved)).map(
+        (h, i) => ({ ...h.body, boardId, revision: i + 1, at: h.at, source, actor: { id: h.actor.id, name: h.actor.name }, opId: h.opId }) as BoardEvent
+      );
+      const state = events.reduce(evolve, emptyBoard(boardId));
+      await this.#storage.append(boardId, events);
+      this.#boards.set(boardId, state);
+      this.#emit(boardId, events);
+      return cloneBoard(state);
+    } finally {
+      this.#release(reserved);
     }
   }
 
