@@ -290,4 +290,111 @@ describe('live board', () => {
     expect(await titles(page, b.col.Backlog)).toEqual(['T2', 'T3', 'T1']);
     expect((await events(b)).filter((e) => e.type === 'cardMoved')).toHaveLength(1);
   });
+
+  it('keeps a move made offline when the tab is closed, and sends it from the next visit', async () => {
+    const b = await makeBoard({ Backlog: ['Kept'] });
+    const { page, context } = await open(b, 'Ann');
+    await context.setOffline(true);
+    await page.locator('[data-status="offline"]').waitFor();
+    await drag(page, b.card.Kept, await zone(page, b.col.Done));
+    await expect.poll(() => page.locator('[data-pending]').textContent()).toBe('1 change pending');
+    await page.close();
+
+    await context.setOffline(false);
+    const again = await context.newPage();
+    await again.goto(`${server.url}/boards/${b.id}`);
+    await expect.poll(() => serverTitles(b, b.col.Done)).toEqual(['Kept']);
+    await expect.poll(() => again.locator('[data-pending]').count()).toBe(0);
+    expect(await titles(again, b.col.Done)).toEqual(['Kept']);
+    expect((await events(b)).filter((e) => e.type === 'cardMoved')).toHaveLength(1);
+  });
+
+  it('archives a card and restores it; adds, renames, moves and removes columns', async () => {
+    const b = await makeBoard({ Backlog: ['Old idea'] });
+    const { page } = await open(b, 'Ann');
+    const columnNames = () => page.locator('section[data-column-id] h2').allTextContents();
+
+    await page.getByRole('button', { name: 'Edit “Old idea”' }).click();
+    await page.getByRole('dialog', { name: 'Edit card' }).getByRole('button', { name: 'Archive' }).click();
+    await expect.poll(() => titles(page, b.col.Backlog)).toEqual([]);
+    expect(await page.locator('.toast').textContent()).toContain('Archived “Old idea”');
+    await page.getByRole('button', { name: /^Archived/ }).click();
+    const archived = page.getByRole('dialog', { name: 'Archived cards' });
+    await archived.getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(() => serverTitles(b, b.col.Backlog)).toEqual(['Old idea']);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => titles(page, b.col.Backlog)).toEqual(['Old idea']);
+
+    await page.getByRole('button', { name: 'Add column' }).click();
+    const add = page.getByRole('dialog', { name: 'Add a column' });
+    await add.getByLabel('Name').fill('QA');
+    await add.getByLabel('WIP limit').fill('2');
+    await add.getByRole('button', { name: 'Add column' }).click();
+    await expect.poll(columnNames).toEqual(['Backlog', 'Ready', 'Doing', 'Review', 'Done', 'QA']);
+
+    const settings = page.getByRole('dialog', { name: 'Column settings' });
+    await page.getByRole('button', { name: 'Settings for column Ready' }).click();
+    await settings.getByLabel('Name').fill('Up next');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Settings for column QA' }).click();
+    await settings.getByRole('button', { name: 'Move left' }).click();
+    await expect.poll(columnNames).toEqual(['Backlog', 'Up next', 'Doing', 'Review', 'QA', 'Done']);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Settings for column Review' }).click();
+    await settings.getByRole('button', { name: 'Remove column' }).click();
+    await expect.poll(columnNames).toEqual(['Backlog', 'Up next', 'Doing', 'QA', 'Done']);
+    const board = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body;
+    expect(board.columns.map((c) => [c.name, c.wipLimit])).toEqual([['Backlog', null], ['Up next', null], ['Doing', 3], ['QA', 2], ['Done', null]]);
+  });
+});
+
+describe('pages around the board', () => {
+  it('creates a board with its own columns from the board list', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Board name').fill('Platform team');
+    await page.getByLabel('Column 3 WIP limit').fill('2');
+    await page.getByRole('button', { name: 'Remove column Review' }).click();
+    await page.getByRole('button', { name: 'Add column' }).click();
+    await page.getByLabel('Column 5 name').fill('Blocked');
+    await page.getByLabel('Column 5 WIP limit').fill('1');
+    await page.getByRole('button', { name: 'Create board' }).click();
+    await page.waitForURL(/\/boards\/b_/);
+    await page.locator('[data-status="live"]').waitFor();
+    expect(await page.locator('section[data-column-id] h2').allTextContents()).toEqual(['Backlog', 'Ready', 'Doing', 'Done', 'Blocked']);
+    const id = page.url().split('/').pop()!;
+    const board = (await api<BoardJson>(server.url, 'GET', `/api/boards/${id}`)).body;
+    expect(board.name).toBe('Platform team');
+    expect(board.columns.map((c) => c.wipLimit)).toEqual([null, null, 2, null, 1]);
+    await page.goto(`${server.url}/`);
+    expect(await page.locator(`a[href="/boards/${id}"]`).textContent()).toContain('0 cards');
+  });
+
+  it('opens a printed card by its code (any case) and moves it with one tap; signs open the board; unknown codes get a 404', async () => {
+    const b = await makeBoard({ Backlog: ['Printed card'] });
+    const board = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body;
+    const code = board.cards[0].code;
+    const { page } = await open(b, 'Sam');
+
+    await page.goto(`${server.url}/c/${code.toLowerCase()}`);
+    expect(page.url()).toBe(`${server.url}/C/${code}`);
+    await page.locator('[data-status="live"]').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Printed card');
+    await page.getByRole('button', { name: /^Review/ }).click();
+    await expect.poll(() => serverTitles(b, b.col.Review)).toEqual(['Printed card']);
+    await expect.poll(() => page.getByRole('button', { name: /^Review/ }).getAttribute('aria-current')).toBe('true');
+    expect((await events(b)).at(-1)).toMatchObject({ type: 'cardMoved', source: 'ui', actor: { name: 'Sam' } });
+
+    const review = board.columns.find((c) => c.id === b.col.Review)!;
+    await page.goto(`${server.url}/l/${review.code.toLowerCase()}`);
+    expect(page.url()).toBe(`${server.url}/boards/${b.id}?column=${b.col.Review}`);
+    await page.goto(`${server.url}/B/${board.code}`);
+    expect(page.url()).toBe(`${server.url}/boards/${b.id}`);
+
+    const missing = await page.goto(`${server.url}/C/ZZZZZZ`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('We couldn’t find that');
+  });
 });
