@@ -20,11 +20,15 @@ import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import type QRCode from 'qrcode';
 import type { BoardState, Card, Column } from '../../src/lib/domain';
+import { qrFor, quietZone } from '../../src/lib/print/qr';
 import { encodePayload, payloadPath } from '../../src/lib/qr/payload';
 import { LAYOUTS, mm, pageSizePt, slotBox, type CardSheetLayout, type LayoutId, type SignLayout, type SlotBox } from './layouts';
 import { NothingToPrintError } from './select';
+
+// The renderer's QR helpers, where its tests and benchmarks look for them.
+export { qrFor, quietZone };
 
 const require = createRequire(import.meta.url);
 
@@ -352,26 +356,6 @@ export function fitText(text: string, opts: FitOptions): FittedText {
 
 /* ------------------------------------------------------------------------------------------ */
 /* QR codes                                                                                    */
-
-const ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
-
-/**
- * The QR code for a payload, at error correction M. An upper-case payload is encoded as one
- * alphanumeric segment, as the payload contract intends: left to itself, `qrcode` mixes in
- * numeric segments for runs of digits (an all-digit code), which saves nothing at these
- * lengths (the symbol stays version 2 for a LAN origin) and makes the encoding vary by code.
- */
-export function qrFor(payload: string): QRCode.QRCode {
-  const options = { errorCorrectionLevel: 'M' } as const;
-  return ALPHANUMERIC.test(payload)
-    ? QRCode.create([{ data: payload, mode: 'alphanumeric' }], options)
-    : QRCode.create(payload, options);
-}
-
-/** Side of the white border a reader needs round a symbol of `side` points. */
-export function quietZone(qr: QRCode.QRCode, side: number): number {
-  return (4 * side) / qr.modules.size;
-}
 
 /** Draws the symbol (no quiet zone: the caller keeps that area white) as one filled path. */
 function drawQr(doc: PDFKit.PDFDocument, qr: QRCode.QRCode, x: number, y: number, side: number): void {

@@ -12,7 +12,7 @@
  * (PrintRequestError) and say plainly when a well-formed request selects nothing
  * (NothingToPrintError, e.g. "reprint" when every card is up to date).
  */
-import { ID_PATTERN, cardsInOrder, needsReprint, type BoardState, type Card, type CardId, type Column, type ColumnId } from '../../src/lib/domain';
+import { ID_PATTERN, cardsInOrder, needsReprint, type BoardState, type Card, type CardId, type Column, type ColumnId } from '../domain';
 import { LAYOUTS, LAYOUT_IDS, isLayoutId, type LayoutId } from './layouts';
 
 export type Selection =
