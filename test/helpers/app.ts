@@ -15,8 +15,8 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startTestApp(options: { storage?: Storage; demo?: boolean } = {}): Promise<TestApp> {
-  const app = await createApp({ storage: options.storage ?? new MemoryStorage(), demo: options.demo ?? false });
+export async function startTestApp(options: { storage?: Storage; demo?: boolean; publicUrl?: string } = {}): Promise<TestApp> {
+  const app = await createApp({ storage: options.storage ?? new MemoryStorage(), demo: options.demo ?? false, publicUrl: options.publicUrl });
   const server = http.createServer((req, res) => {
     app.handleApi(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
