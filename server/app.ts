@@ -12,7 +12,6 @@ import { createDemoBoard } from './demo';
 import { createApiHandler, type Route } from './gateway/http';
 import { boardRoutes } from './gateway/routes/boards';
 import { printRoutes } from './gateway/routes/print';
-import { printRoutes } from './gateway/routes/print';
 import { attachSocket, type KServer } from './gateway/socket';
 import { scaleOut } from './scale';
 import type { Storage } from './storage/types';
