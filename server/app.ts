@@ -11,6 +11,7 @@ import { BoardService } from './board-service';
 import { createDemoBoard } from './demo';
 import { createApiHandler, type Route } from './gateway/http';
 import { boardRoutes } from './gateway/routes/boards';
+import { insightRoutes } from './gateway/routes/insight';
 import { printRoutes } from './gateway/routes/print';
 import { attachSocket, type KServer } from './gateway/socket';
 import { scaleOut } from './scale';
@@ -18,7 +19,7 @@ import type { Storage } from './storage/types';
 import { VERSION } from './paths';
 
 /** Every HTTP API route, feature by feature. */
-export const API_ROUTES: Route[] = [...boardRoutes, ...printRoutes];
+export const API_ROUTES: Route[] = [...boardRoutes, ...printRoutes, ...insightRoutes];
 
 export interface AppOptions {
   storage: Storage;

@@ -176,3 +176,9 @@ export function flow(events: readonly BoardEvent[], period: Period, now: number)
   sampleUntil(Infinity);
   return { columns, cards: [...cards.values()], days, cfd, wip, limits, project, asOf };
 }
+
+/** Each card's flow facts as of `now`, whatever the period (for exports and card pages). */
+export function cardFlows(events: readonly BoardEvent[], now: number): Map<string, CardFlow> {
+  const today = dayOf(now);
+  return new Map(flow(events, { from: today, to: today }, now).cards.map((c) => [c.id, c]));
+}

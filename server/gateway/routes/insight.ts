@@ -1,0 +1,122 @@
+/**
+ * Insight API: flow metrics, the portfolio, card history, export and import. Every figure is
+ * computed from the boards' event logs (`eventsSince(boardId, 0)`), never from snapshots.
+ */
+import type { BoardId, BoardState } from '../../../src/lib/domain';
+import { activity } from '../../../src/lib/insight/activity';
+import { boardMetrics, type BoardMetrics } from '../../../src/lib/insight/board-metrics';
+import { toCsv, type Table } from '../../../src/lib/insight/csv';
+import { parsePeriod, type Period } from '../../../src/lib/insight/period';
+import { portfolioRow, type PortfolioRow } from '../../../src/lib/insight/portfolio';
+import { boardJson } from '../../../src/lib/protocol';
+import type { BoardService } from '../../board-service';
+import { cardsTable, eventsTable, fileStem } from '../../import/export';
+import { importBoard, IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat } from '../../import/import';
+import { ImportError, MAX_LISTED } from '../../import/issues';
+import { exportFile } from '../../import/kanbridge-file';
+import type { Request, Route } from '../http';
+import { HttpError, readBody, sendJson } from '../http-util';
+import { apiContext, boardIdParam, requireBoard } from './boards';
+
+/** The board's whole log; the board exists (checked by the caller). */
+async function log(service: BoardService, boardId: BoardId) {
+  return (await service.eventsSince(boardId, 0)) ?? [];
+}
+
+export async function metricsFor(service: BoardService, board: BoardState, period: Period, now: number): Promise<BoardMetrics> {
+  return boardMetrics(await log(service, board.id), period, now);
+}
+
+/** One row per board, computed one board at a time so that only one log is in memory. */
+export async function portfolioFor(service: BoardService, period: Period, now: number): Promise<PortfolioRow[]> {
+  const rows: PortfolioRow[] = [];
+  for (const summary of await service.listBoards()) {
+    const board = await service.getBoard(summary.id);
+    if (board) rows.push(portfolioRow(board, await metricsFor(service, board, period, now)));
+  }
+  return rows;
+}
+
+function period(r: Request, now: number): Period {
+  const p = parsePeriod(r.url.searchParams.get('from'), r.url.searchParams.get('to'), now);
+  if (!p.ok) throw new HttpError(400, 'INVALID', p.message);
+  return p.period;
+}
+
+function sendFile(r: Request, type: string, name: string, body: string) {
+  r.res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' });
+  r.res.end(body);
+}
+
+/** Excel reads a CSV as UTF-8 only when it starts with a byte-order mark. */
+const sendCsv = (r: Request, name: string, table: Table) => sendFile(r, 'text/csv; charset=utf-8', name, `\uFEFF${toCsv(table)}`);
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], what: string): T {
+  if (value !== null && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new HttpError(400, 'INVALID', `${what} must be ${allowed.join(' or ')}`);
+}
+
+export const insightRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/api/boards/:boardId/metrics',
+    handler: async (r, api) => {
+      const board = await requireBoard(api, boardIdParam(r));
+      const now = Date.now();
+      const metrics = await metricsFor(api.service, board, period(r, now), now);
+      sendJson(r.res, 200, { board: { id: board.id, name: board.name, revision: board.revision }, ...metrics });
+    }
+  },
+  {
+    method: 'GET',
+    pattern: '/api/portfolio',
+    handler: async (r, api) => {
+      const now = Date.now();
+      const p = period(r, now);
+      sendJson(r.res, 200, { period: p, boards: await portfolioFor(api.service, p, now) });
+    }
+  },
+  {
+    method: 'GET',
+    pattern: '/api/boards/:boardId/cards/:cardId/history',
+    handler: async (r, api) => {
+      const board = await requireBoard(api, boardIdParam(r));
+      const cardId = r.params.cardId;
+      if (!board.cards[cardId]) throw new HttpError(404, 'NOT_FOUND', 'No such card on this board', { cardId });
+      const rows = activity(await log(api.service, board.id)).filter((row) => row.cardIds.includes(cardId));
+      sendJson(r.res, 200, { cardId, events: rows });
+    }
+  },
+  {
+    method: 'GET',
+    pattern: '/api/boards/:boardId/export',
+    handler: async (r, api) => {
+      const board = await requireBoard(api, boardIdParam(r));
+      const format = oneOf(r.url.searchParams.get('format') ?? 'json', ['json', 'csv'], 'format');
+      const events = await log(api.service, board.id);
+      const now = new Date();
+      const stem = fileStem(board, now);
+      if (format === 'json') {
+        return sendFile(r, 'application/json; charset=utf-8', `${stem}.json`, JSON.stringify(exportFile(board, events, now)));
+      }
+      const what = oneOf(r.url.searchParams.get('what') ?? 'cards', ['cards', 'events'], 'what');
+      if (what === 'cards') sendCsv(r, `${stem}-cards.csv`, cardsTable(board, events, now.getTime()));
+      else sendCsv(r, `${stem}-events.csv`, eventsTable(events));
+    }
+  },
+  {
+    method: 'POST',
+    pattern: '/api/import',
+    handler: async (r, api) => {
+      const format = oneOf<ImportFormat>(r.url.searchParams.get('format'), IMPORT_FORMATS, 'format');
+      const body = await readBody(r.req, MAX_IMPORT_BYTES);
+      try {
+        const { board, warnings } = await importBoard(api.service, format, body, apiContext().actor, new Date());
+        sendJson(r.res, 201, { ...boardJson(board), warnings }, { location: `/api/boards/${board.id}` });
+      } catch (err) {
+        if (!(err instanceof ImportError)) throw err;
+        throw new HttpError(400, 'INVALID_FILE', err.message, { issues: err.issues.slice(0, MAX_LISTED) });
+      }
+    }
+  }
+];
