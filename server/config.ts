@@ -15,7 +15,9 @@ const envSchema = z.object({
     .transform((u) => u?.replace(/\/+$/, '')),
   HTTPS: z.enum(['0', '1', '']).optional().transform((v) => v === '1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://').optional(),
-  KANBRIDGE_DEMO: z.enum(['0', '1', '']).optional().transform((v) => v !== '0')
+  KANBRIDGE_DEMO: z.enum(['0', '1', '']).optional().transform((v) => v !== '0'),
+  KANBRIDGE_ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'KANBRIDGE_ADMIN_EMAIL must be an email address').optional(),
+  KANBRIDGE_ADMIN_PASSWORD: z.string().min(8, 'KANBRIDGE_ADMIN_PASSWORD needs at least 8 characters').optional()
 });
 
 export interface Config {
@@ -26,6 +28,7 @@ export interface Config {
   https: boolean;
   databaseUrl?: string;
   demo: boolean;
+  admin: { email?: string; password?: string };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,7 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL,
     https: e.HTTPS,
     databaseUrl: e.DATABASE_URL,
-    demo: e.KANBRIDGE_DEMO
+    demo: e.KANBRIDGE_DEMO,
+    admin: { email: e.KANBRIDGE_ADMIN_EMAIL, password: e.KANBRIDGE_ADMIN_PASSWORD }
   };
 }
 

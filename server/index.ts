@@ -8,6 +8,9 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app';
+import { FileAccounts } from './auth/persistence';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { loadOrCreateCert } from './cert';
 import { ConfigError, loadConfig } from './config';
 import { PAGES_HANDLER } from './paths';
@@ -23,7 +26,9 @@ async function main() {
     throw new ConfigError('the pages are not built yet: run `npm run build` (npm start does this for you)');
   }
   const storage = createStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const app = await createApp({ storage, publicUrl: config.publicUrl, demo: config.demo });
+  const app = await createApp({
+    storage, publicUrl: config.publicUrl, demo: config.demo, admin: config.admin, accounts: new FileAccounts(config.dataDir)
+  });
   const { handler } = (await import(pathToFileURL(PAGES_HANDLER).href)) as { handler: NodeHandler };
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -71,6 +76,12 @@ async function main() {
       for (const ip of lanAddresses()) console.log(`  on your network: ${scheme}://${ip}:${port}`);
     }
     console.log(`  storage: ${storage.kind}${storage.kind === 'lowdb' ? ` in ${config.dataDir}` : ''}`);
+    if (app.setupCode) {
+      // Printed once, and kept in DATA_DIR for whoever starts the server as a service.
+      const link = `${config.publicUrl ?? `${scheme}://${shown}:${port}`}/setup?code=${app.setupCode}`;
+      console.log(`  no admin yet: open ${link} to create one (until then the board is open to everyone who can reach it)`);
+      void writeFile(path.join(config.dataDir, 'setup-link.txt'), `${link}\n`, { mode: 0o600 });
+    }
   });
 }
 

@@ -19,6 +19,10 @@ import {
   type ServerToClient
 } from '../../src/lib/protocol';
 import { z } from 'zod';
+import type { Accounts } from '../auth/accounts';
+import { credentialsOf } from '../auth/cookies';
+import { authorizeBoard, commandAction, type BoardAction, type Decision } from '../auth/permissions';
+import type { Principal } from '../auth/types';
 import type { BoardService } from '../board-service';
 
 /** Catch-up by events when the client is at most this far behind; a snapshot otherwise. */
@@ -28,6 +32,7 @@ const BURST = 200;
 const RATE = 100;
 
 interface SocketData {
+  principal: Principal;
   actor: { id: string; name: string };
   boards: Set<string>;
   tokens: number;
@@ -50,6 +55,8 @@ const eventsSinceSchema = z.strictObject({
 export interface SocketOptions {
   /** Origins allowed besides the request's own host (e.g. PUBLIC_URL's). */
   allowedOrigins?: string[];
+  /** Who may do what; without it the install is open (no accounts). */
+  accounts?: Accounts;
   /** Carries room broadcasts to other servers (scale.ts); in-memory, this server only, if absent. */
   adapter?: Partial<ServerOptions>['adapter'];
 }
@@ -73,17 +80,41 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
     io.to(room(boardId)).emit('board:events', { boardId, events });
   });
 
+  const accounts = options.accounts;
+  const allowed = (socket: KSocket, boardId: string, action: BoardAction): Decision =>
+    accounts ? authorizeBoard(socket.data.principal, boardId, action, (u, b) => accounts.roleOf(u, b)) : { ok: true };
+  const denied = (d: Exclude<Decision, { ok: true }>) => err(d.code, d.message);
+
+  // Credentials come with the handshake: the session cookie (browsers) or `auth.token` (scripts).
+  io.use((socket, next) => {
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
+    const { cookie } = credentialsOf(socket.request);
+    const principal: Principal = accounts ? accounts.principal({ cookie, bearer: token }) : { kind: 'open' };
+    if (principal.kind === 'anonymous') return next(new Error('UNAUTHENTICATED'));
+    (socket as KSocket).data.principal = principal;
+    next();
+  });
+
   io.on('connection', (socket: KSocket) => {
     const hello = helloSchema.safeParse(socket.handshake.auth ?? {});
+    const principal = socket.data.principal;
     const name = hello.success && hello.data.name ? hello.data.name : 'Guest';
     const id = hello.success && hello.data.clientId ? hello.data.clientId : socket.id;
-    socket.data = { actor: { id, name }, boards: new Set(), tokens: BURST, refilledAt: Date.now() };
+    // Signed-in users act under their account; a paired phone under its label; an open install
+    // under the name the browser chose.
+    const actor =
+      principal.kind === 'user' ? { id: principal.user.id, name: principal.user.name }
+      : principal.kind === 'scanner' ? { id: principal.scanner.id, name: `${principal.scanner.label} (scanner)` }
+      : { id, name };
+    socket.data = { principal, actor, boards: new Set(), tokens: BURST, refilledAt: Date.now() };
 
     socket.on('board:join', (msg, ack) =>
       guard(ack, async (reply) => {
         const parsed = joinSchema.safeParse(msg);
         if (!parsed.success) return reply(err('INVALID', formatIssues(parsed.error)));
         const boardId = parsed.data.boardId as BoardId;
+        const access = allowed(socket, boardId, 'read');
+        if (!access.ok) return reply(denied(access));
         const board = await service.getBoard(boardId);
         if (!board) return reply(err('NOT_FOUND', 'No such board'));
         await socket.join(room(boardId));
@@ -120,6 +151,8 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
         if (!socket.data.boards.has(boardId)) return reply(err('NOT_JOINED', 'Join the board before sending commands to it'));
         const parsed = parseCommandMessage(rest);
         if (!parsed.success) return reply(err('INVALID', parsed.error));
+        const access = allowed(socket, boardId, commandAction(parsed.command));
+        if (!access.ok) return reply(denied(access));
         const outcome = await service.execute(boardId as BoardId, parsed.command, {
           actor: socket.data.actor, source: parsed.source ?? 'ui', baseRevision: parsed.baseRevision
         });
@@ -132,6 +165,8 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
         const parsed = eventsSinceSchema.safeParse(msg);
         if (!parsed.success) return reply(err('INVALID', formatIssues(parsed.error)));
         if (!socket.data.boards.has(parsed.data.boardId)) return reply(err('NOT_JOINED', 'Join the board first'));
+        const access = allowed(socket, parsed.data.boardId, 'read');
+        if (!access.ok) return reply(denied(access));
         const events = await service.eventsSince(parsed.data.boardId as BoardId, parsed.data.since, parsed.data.limit);
         reply(events ? { ok: true, events } : err('NOT_FOUND', 'No such board'));
       })
@@ -140,6 +175,25 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
     socket.on('disconnect', () => {
       for (const boardId of socket.data.boards) void broadcastPresence(io, boardId);
     });
+  });
+
+  // Access taken away takes effect at once on open connections, not at their next reconnect.
+  accounts?.onRevoke((r) => {
+    for (const socket of io.of('/').sockets.values() as Iterable<KSocket>) {
+      const p = socket.data.principal;
+      if (r.kind === 'member' && p?.kind === 'user' && p.user.id === r.userId && !allowed(socket, r.boardId, 'read').ok) {
+        void socket.leave(room(r.boardId));
+        socket.data.boards.delete(r.boardId);
+        socket.emit('board:revoked', { boardId: r.boardId });
+        void broadcastPresence(io, r.boardId);
+      } else if (
+        (r.kind === 'scanner' && p?.kind === 'scanner' && p.scanner.id === r.scannerId) ||
+        (r.kind === 'token' && p?.kind === 'user' && p.token?.id === r.tokenId) ||
+        (r.kind === 'user-sessions' && p?.kind === 'user' && p.user.id === r.userId && p.sessionHash !== null)
+      ) {
+        socket.disconnect(true);
+      }
+    }
   });
 
   return io;

@@ -12,14 +12,28 @@ import {
   rejectionError,
   sinceQuerySchema
 } from '../../../src/lib/protocol';
+import { commandAction } from '../../auth/permissions';
+import type { Principal } from '../../auth/types';
 import type { CommandContext, Outcome } from '../../board-service';
 import type { ApiContext, Request, Route } from '../http';
 import { HttpError, readJson, rejectionStatus, sendJson } from '../http-util';
 
 const API_ACTOR = { id: 'api', name: 'API' };
 
-export function apiContext(): CommandContext {
+/** Commands from the API act under the caller's account (or as "API" on an open install). */
+export function apiContext(principal?: Principal): CommandContext {
+  if (principal?.kind === 'user') return { actor: { id: principal.user.id, name: principal.user.name }, source: 'api' };
+  if (principal?.kind === 'scanner') return { actor: { id: principal.scanner.id, name: `${principal.scanner.label} (scanner)` }, source: 'api' };
   return { actor: API_ACTOR, source: 'api' };
+}
+
+function checkBoard(r: Request, boardId: string): boolean {
+  try {
+    r.authorize(boardId, 'read');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function boardIdParam(r: Request): BoardId {
@@ -41,20 +55,31 @@ export const boardRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/health',
+    access: 'public',
     handler: async ({ res }, api) => sendJson(res, 200, { ok: true, storage: api.service.storage.kind, version: api.version })
   },
   {
     method: 'GET',
     pattern: '/api/boards',
-    handler: async ({ res }, api) => sendJson(res, 200, { boards: await api.service.listBoards() })
+    access: 'user',
+    handler: async ({ res, principal }, api) => {
+      const boards = await api.service.listBoards();
+      // Everyone sees only the boards they may read (an admin and an open install see all).
+      const visible = principal.kind === 'user' && !principal.user.admin
+        ? boards.filter((b) => api.accounts.roleOf(principal.user.id, b.id) && (!principal.token?.boardIds || principal.token.boardIds.includes(b.id)))
+        : boards;
+      sendJson(res, 200, { boards: visible });
+    }
   },
   {
     method: 'POST',
     pattern: '/api/boards',
-    handler: async ({ req, res }, api) => {
+    access: 'user',
+    handler: async ({ req, res, principal }, api) => {
+      if (principal.kind === 'user' && principal.token && !principal.token.write) throw new HttpError(403, 'FORBIDDEN', 'This token is read-only');
       const body = createBoardSchema.safeParse(await readJson(req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
-      const result = await api.service.createBoard(body.data, apiContext());
+      const result = await api.service.createBoard(body.data, apiContext(principal));
       if (!result.ok) return sendJson(res, rejectionStatus(result.rejection.code), { error: rejectionError(result.rejection) });
       sendJson(res, 201, boardJson(result.board), { location: `/api/boards/${result.board.id}` });
     }
@@ -73,7 +98,7 @@ export const boardRoutes: Route[] = [
       const body = createCardBodySchema.safeParse(await readJson(r.req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
       const { opId, ...fields } = body.data;
-      const outcome = await api.service.execute(boardId, { type: 'createCard', opId: opId ?? newOpId(), ...fields }, apiContext());
+      const outcome = await api.service.execute(boardId, { type: 'createCard', opId: opId ?? newOpId(), ...fields }, apiContext(r.principal));
       if (!outcome.ok) return sendOutcome(r.res, outcome);
       const created = outcome.events.find((e) => e.type === 'cardCreated');
       const board = await requireBoard(api, boardId);
@@ -84,13 +109,16 @@ export const boardRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/api/boards/:boardId/commands',
+    // The action depends on the command (a scanner may move, not edit): checked below.
+    access: { board: 'read' },
     handler: async (r, api) => {
       const boardId = boardIdParam(r);
       await requireBoard(api, boardId);
       const parsed = parseCommandMessage(await readJson(r.req, MAX_JSON_BODY));
       if (!parsed.success) throw new HttpError(400, 'INVALID', parsed.error);
+      r.authorize(boardId, commandAction(parsed.command));
       const outcome = await api.service.execute(boardId, parsed.command, {
-        ...apiContext(), source: parsed.source ?? 'api', baseRevision: parsed.baseRevision
+        ...apiContext(r.principal), source: parsed.source ?? 'api', baseRevision: parsed.baseRevision
       });
       sendOutcome(r.res, outcome);
     }
@@ -114,10 +142,14 @@ export const boardRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/codes/:code',
+    access: 'public',
     handler: async (r, api) => {
+      if (r.principal.kind === 'anonymous') throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in first');
       const code = normaliseCode(r.params.code);
       if (!code) throw new HttpError(400, 'INVALID', 'A code is 6 to 8 characters of 0-9 and A-Z without I, L, O, U');
-      const owner = await api.service.findCode(code as Code);
+      const found = await api.service.findCode(code as Code);
+      // A code on a board the caller cannot read answers like an unknown one.
+      const owner = found && checkBoard(r, found.boardId) ? found : null;
       if (!owner) throw new HttpError(404, 'NOT_FOUND', `No card, column or board has the code ${code}`);
       sendJson(r.res, 200, { code, ...owner });
     }

@@ -28,6 +28,8 @@ export interface ServerToClient {
   'board:snapshot': (msg: { boardId: string; board: BoardState }) => void;
   'board:presence': (msg: Presence) => void;
   'board:deleted': (msg: { boardId: string }) => void;
+  /** This connection lost access to the board (removed member, revoked scanner). */
+  'board:revoked': (msg: { boardId: string }) => void;
 }
 
 export interface ClientToServer {

@@ -1,0 +1,71 @@
+/**
+ * Who may do what on a board. Pure functions: the HTTP router and the Socket.IO gateway both
+ * ask here, so the rules are written once and the authorization matrix test walks them.
+ *
+ *   viewer  read
+ *   scanner read + move cards (a phone paired to one board)
+ *   editor  read + move + edit cards, print, apply wall photos
+ *   owner   all of the above + board settings (columns, WIP limits, project figures),
+ *           members, pairing, delete
+ * An admin is owner of every board. An API token never exceeds its user's role, is limited to
+ * its boards, and without `write` only reads.
+ */
+import type { Command } from '../../src/lib/domain';
+import type { Principal, Role } from './types';
+
+export type BoardAction = 'read' | 'move' | 'edit' | 'settings';
+
+const RANK: Record<BoardAction, number> = { read: 0, move: 1, edit: 2, settings: 3 };
+const ROLE_MAX: Record<Role | 'scanner', number> = { viewer: 0, scanner: 1, editor: 2, owner: 3 };
+
+export function commandAction(command: Pick<Command, 'type'>): BoardAction {
+  switch (command.type) {
+    case 'moveCard':
+      return 'move';
+    case 'createCard':
+    case 'updateCard':
+    case 'archiveCard':
+    case 'restoreCard':
+    case 'markPrinted':
+      return 'edit';
+    default:
+      return 'settings';
+  }
+}
+
+export function roleAllows(role: Role | 'scanner' | null, action: BoardAction): boolean {
+  return role !== null && ROLE_MAX[role] >= RANK[action];
+}
+
+export type Denial = { ok: false; status: 401 | 403; code: 'UNAUTHENTICATED' | 'FORBIDDEN'; message: string };
+export type Decision = { ok: true } | Denial;
+
+export const ALLOW: Decision = { ok: true };
+export const UNAUTHENTICATED: Denial = { ok: false, status: 401, code: 'UNAUTHENTICATED', message: 'Sign in first' };
+export const forbidden = (message = 'You do not have access to this'): Denial => ({ ok: false, status: 403, code: 'FORBIDDEN', message });
+
+/**
+ * May `principal` do `action` on `boardId`? `roleOf` answers the user's membership role.
+ * Not-a-member and no-such-board answer the same (403), so ids reveal nothing.
+ */
+export function authorizeBoard(principal: Principal, boardId: string, action: BoardAction, roleOf: (userId: string, boardId: string) => Role | null): Decision {
+  switch (principal.kind) {
+    case 'open':
+      return ALLOW;
+    case 'anonymous':
+      return UNAUTHENTICATED;
+    case 'scanner':
+      if (principal.scanner.revokedAt) return UNAUTHENTICATED;
+      return principal.scanner.boardId === boardId && roleAllows('scanner', action) ? ALLOW : forbidden();
+    case 'user': {
+      const { user, token } = principal;
+      if (token) {
+        if (token.revokedAt) return UNAUTHENTICATED;
+        if (token.boardIds && !token.boardIds.includes(boardId)) return forbidden('This token does not cover this board');
+        if (!token.write && action !== 'read') return forbidden('This token is read-only');
+      }
+      const role: Role | null = user.admin ? 'owner' : roleOf(user.id, boardId);
+      return roleAllows(role, action) ? ALLOW : forbidden();
+    }
+  }
+}
