@@ -131,6 +131,30 @@ describe('live board', () => {
     expect(moves[0]).toMatchObject({ cardId: b.card.Alpha, toColumnId: b.col.Ready, source: 'drag', actor: { name: 'Ann' } });
   });
 
+  it('holds back a change from another browser while a drag is in progress, then shows both', async () => {
+    const b = await makeBoard({ Backlog: ['A', 'B', 'C'], Ready: ['X'] });
+    const ann = await open(b, 'Ann');
+    const bob = await open(b, 'Bob');
+    const from = await center(ann.page, `[data-card-id="${b.card.A}"]`);
+    const to = await above(ann.page, b.card.X);
+    await ann.page.mouse.move(from.x, from.y);
+    await ann.page.mouse.down();
+    await ann.page.mouse.move(from.x + 5, from.y + 5, { steps: 3 });
+    await ann.page.mouse.move(to.x, to.y, { steps: 15 });
+
+    await drag(bob.page, b.card.C, await zone(bob.page, b.col.Review));
+    await expect.poll(() => serverTitles(b, b.col.Review)).toEqual(['C']);
+    await ann.page.waitForTimeout(300);
+    expect(await titles(ann.page, b.col.Review)).toEqual([]); // parked: the drag is not disturbed
+
+    await ann.page.mouse.up();
+    await expect.poll(() => serverTitles(b, b.col.Ready)).toEqual(['A', 'X']);
+    await expect.poll(() => titles(ann.page, b.col.Review)).toEqual(['C']);
+    expect(await titles(ann.page, b.col.Ready)).toEqual(['A', 'X']);
+    expect(await titles(ann.page, b.col.Backlog)).toEqual(['B']);
+    await expect.poll(() => titles(bob.page, b.col.Ready)).toEqual(['A', 'X']);
+  });
+
   it('moves a card with the keyboard alone, announced and refocused', async () => {
     const b = await makeBoard({ Backlog: ['Alpha', 'Beta'], Ready: ['One', 'Two'] });
     const { page } = await open(b, 'Kim');
