@@ -37,8 +37,12 @@ export interface Request {
 
 export type Handler = (r: Request, api: ApiContext) => Promise<void>;
 
-/** `public`: anyone; `user`: a signed-in user (or the open install); `admin`; or a board action on `:boardId`. */
-export type Access = 'public' | 'user' | 'admin' | { board: BoardAction };
+/**
+ * `public`: anyone; `any`: anyone signed in, a paired scanner included; `user`: a signed-in
+ * user (not a scanner); `admin`; or a board action on `:boardId`. An open install (no accounts
+ * yet) passes all but `admin`.
+ */
+export type Access = 'public' | 'any' | 'user' | 'admin' | { board: BoardAction };
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -62,7 +66,7 @@ export function checkAccess(access: Access, principal: Principal, params: Record
     case 'anonymous':
       return UNAUTHENTICATED;
     case 'scanner':
-      return forbidden('A paired scanner can only move cards on its board');
+      return access === 'any' ? { ok: true } : forbidden('A paired scanner can only move cards on its board');
     case 'user':
       if (principal.token?.revokedAt) return UNAUTHENTICATED;
       return access === 'admin' && !principal.user.admin ? forbidden('Only an admin can do this') : { ok: true };

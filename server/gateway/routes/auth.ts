@@ -97,12 +97,12 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'GET', pattern: '/api/me', access: 'public',
+    method: 'GET', pattern: '/api/me', access: 'any',
     handler: async (r, api) => {
       const p = r.principal;
       if (p.kind === 'open') return sendJson(r.res, 200, { open: true, setupPending: !api.accounts.active });
-      if (p.kind === 'anonymous') throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in first');
       if (p.kind === 'scanner') return sendJson(r.res, 200, { scanner: { id: p.scanner.id, boardId: p.scanner.boardId, label: p.scanner.label } });
+      if (p.kind === 'anonymous') throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in first'); // the router already refused it
       sendJson(r.res, 200, { user: publicUser(p.user), token: p.token ? { id: p.token.id, name: p.token.name, write: p.token.write } : null });
     }
   },

@@ -142,9 +142,8 @@ export const boardRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/codes/:code',
-    access: 'public',
+    access: 'any',
     handler: async (r, api) => {
-      if (r.principal.kind === 'anonymous') throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in first');
       const code = normaliseCode(r.params.code);
       if (!code) throw new HttpError(400, 'INVALID', 'A code is 6 to 8 characters of 0-9 and A-Z without I, L, O, U');
       const found = await api.service.findCode(code as Code);
