@@ -1,9 +1,14 @@
 import type { App as KanbridgeApp } from '../server/app';
+import type { Principal } from '../server/auth/types';
 
 declare global {
   namespace App {
     interface Locals {
       app: KanbridgeApp;
+      /** Who is asking (set in hooks.server.ts). */
+      principal: Principal;
+      /** Who page actions act as, in events. */
+      actor: { id: string; name: string };
     }
     interface Error {
       message: string;

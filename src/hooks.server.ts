@@ -1,10 +1,49 @@
-import type { Handle } from '@sveltejs/kit';
+/**
+ * Every page request passes here: it reaches the running instance (`locals.app`), learns who
+ * is asking (`locals.principal`, `locals.actor`), and is checked before any page code runs —
+ * so a page cannot forget: board pages need read access to their board, printed-code pages
+ * to the board the code belongs to (an inaccessible code looks unknown), everything else a
+ * signed-in user. Until the first account exists the install is open.
+ */
+import { error, redirect, type Handle } from '@sveltejs/kit';
 import type { App as KanbridgeApp } from '../server/app';
+import { authorizeBoard, type BoardAction } from '../server/auth/permissions';
+import { SESSION_COOKIE } from '../server/auth/constants';
+import { normaliseCode } from '$lib/domain';
 
-/** Pages reach the running instance (board service, settings) through `locals.app`. */
+const PUBLIC = [/^\/login\/?$/, /^\/setup\/?$/, /^\/invite\/[^/]+\/?$/, /^\/pair\/[^/]+\/?$/];
+const CODE_PAGE = /^\/([CLBclb])\/([^/]+)\/?$/;
+const BOARD_PAGE = /^\/boards\/([^/]+)(\/.*)?$/;
+
 export const handle: Handle = async ({ event, resolve }) => {
   const app = (globalThis as { __kanbridge?: KanbridgeApp }).__kanbridge;
   if (!app) throw new Error('the Kanbridge server is not running in this process');
   event.locals.app = app;
+  const principal = app.accounts.principal({ cookie: event.cookies.get(SESSION_COOKIE) ?? null });
+  event.locals.principal = principal;
+  event.locals.actor =
+    principal.kind === 'user' ? { id: principal.user.id, name: principal.user.name }
+    : principal.kind === 'scanner' ? { id: principal.scanner.id, name: `${principal.scanner.label} (scanner)` }
+    : { id: 'web', name: 'Guest' };
+
+  const path = event.url.pathname;
+  if (path.startsWith('/_app/') || PUBLIC.some((p) => p.test(path))) return resolve(event);
+  if (principal.kind === 'anonymous') {
+    redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+  }
+  const can = (boardId: string, action: BoardAction) => authorizeBoard(principal, boardId, action, (u, b) => app.accounts.roleOf(u, b)).ok;
+
+  const board = BOARD_PAGE.exec(path);
+  const code = CODE_PAGE.exec(path);
+  if (board) {
+    if (!can(decodeURIComponent(board[1]), 'read')) error(403, { message: 'You do not have access to this board. Ask its owner to add you.', code: 'FORBIDDEN' });
+  } else if (code) {
+    const c = normaliseCode(code[2]);
+    const owner = c ? await app.service.findCode(c) : null;
+    if (owner && !can(owner.boardId, 'read')) error(404, { message: 'Nothing here has this code.', code: 'NOT_FOUND' });
+  } else if (principal.kind === 'scanner') {
+    // A paired phone belongs to one board's scanner.
+    redirect(303, `/boards/${principal.scanner.boardId}/scan`);
+  }
   return resolve(event);
 };

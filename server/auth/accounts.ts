@@ -10,9 +10,7 @@
 import { hashPassword, newId, newSecret, sha256, verifyPassword } from './secrets';
 import { emptyAccounts, type AccountsDoc, type AccountsPersistence, type ApiToken, type Membership, type Principal, type Role, type ScannerSession, type User } from './types';
 
-export const SESSION_DAYS = 30;
-export const INVITE_DAYS = 7;
-export const PAIRING_MINUTES = 10;
+import { INVITE_DAYS, PAIRING_MINUTES, SESSION_DAYS } from './constants';
 
 export type Revocation =
   | { kind: 'member'; boardId: string; userId: string }

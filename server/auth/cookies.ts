@@ -1,8 +1,8 @@
 /** The session cookie: httpOnly, SameSite=Lax (a phone's camera app opening /C/<CODE> still sends it), Secure under HTTPS. */
 import type { IncomingMessage } from 'node:http';
-import { SESSION_DAYS } from './accounts';
+import { SESSION_COOKIE, SESSION_DAYS } from './constants';
 
-export const SESSION_COOKIE = 'kb_session';
+export { SESSION_COOKIE };
 
 export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
