@@ -18,6 +18,8 @@ import { securityHeaders } from './security';
 import { createStorage } from './storage/index';
 import { DataDirLocked } from './storage/types';
 
+const PROTOCOL_HEADER = 'x-kanbridge-proto';
+
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
 
 async function main() {
@@ -29,9 +31,14 @@ async function main() {
   const app = await createApp({
     storage, publicUrl: config.publicUrl, demo: config.demo, admin: config.admin, accounts: new FileAccounts(config.dataDir)
   });
+  // SvelteKit (adapter-node) builds each page request's URL from a protocol header, and would
+  // otherwise assume https: its origin checks would then refuse plain-HTTP form posts. The
+  // server sets this header itself on every request (overwriting anything a client sent).
+  process.env.PROTOCOL_HEADER ??= PROTOCOL_HEADER;
   const { handler } = (await import(pathToFileURL(PAGES_HANDLER).href)) as { handler: NodeHandler };
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    req.headers[PROTOCOL_HEADER] = config.https ? 'https' : 'http';
     securityHeaders(res, config.https);
     app.handleApi(req, res).then(
       (handled) => {
