@@ -7,8 +7,9 @@
  *
  * Several servers on one PostgreSQL database (scale.ts): the copy in memory may then trail
  * other servers' appends for a moment. A command decided on it fails its append with
- * RevisionConflict and is decided again on a fresh load; `refresh` catches the copy up when
- * another server's append is announced, so reads do not stay behind either.
+ * RevisionConflict, and is decided again once the copy caught up; `refresh` catches the copy
+ * up as soon as another server's append is announced, so that commands rarely lose that
+ * race; and a read first checks with storage that nothing follows the copy.
  *
  * Repeats: the service remembers the result of recent opIds per board (rebuilt from the log
  * on load, so a resend after a crash is recognised too) and answers a repeat with the first
@@ -65,7 +66,12 @@ const REMEMBERED_OPS = 2_000;
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
 const STALE_WINDOW = 10_000;
-const MAX_RETRIES = 5;
+/**
+ * Tries per command when other servers keep appending to the board first. Under sustained
+ * moves on one board through two servers about half the tries lose the race, so a command
+ * gets enough of them that running out (INTERNAL; the client resends) stays improbable.
+ */
+const MAX_RETRIES = 20;
 
 export class BoardService {
   readonly #storage: Storage;
@@ -106,6 +112,14 @@ export class BoardService {
     // Wait until what was decided is durable, so a snapshot never shows events a crash could
     // still take back.
     await this.#durable(boardId);
+    const cached = this.#boards.get(boardId);
+    // Shared with other servers: the notice of their latest append may still be on its way,
+    // so ask storage whether anything follows this copy (nearly always nothing: one indexed
+    // lookup). A client that joins here right after moving through another server must not
+    // be told an older revision, or be sent an older snapshot.
+    if (cached && this.#storage.findOp && (await this.#storage.eventsSince(boardId, cached.revision, 1)).length > 0) {
+      await this.refresh(boardId, cached.revision + 1);
+    }
     return this.#boards.get(boardId) ?? this.#serial(boardId, () => this.#load(boardId));
   }
 
@@ -175,7 +189,9 @@ export class BoardService {
    * With storage that accepts appends in call order (`pipelinedAppends`), the next command of
    * the board is decided while this one's events are still being flushed, so concurrent moves
    * on one board share an fsync (group commit). Acks and broadcasts still wait for durability,
-   * and appends complete in order, so clients see events in revision order.
+   * and appends complete in order, so clients see events in revision order. With storage
+   * shared by servers (PostgreSQL), the step waits for its append, and decides again after a
+   * RevisionConflict.
    */
   async #step(boardId: BoardId, command: Command, ctx: CommandContext): Promise<{ done: Promise<Outcome> }> {
     for (let attempt = 0; ; attempt++) {
@@ -198,6 +214,30 @@ export class BoardService {
         return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events: [] })) };
       }
       const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
+      if (!this.#storage.pipelinedAppends) {
+        // The outcome is known only once storage answers (another server may have written
+        // first), so memory changes only after the append succeeded: after a RevisionConflict
+        // the copy is still a true, older revision, and catching it up is enough to decide
+        // again. A reload instead would cost a whole board per lost race.
+        try {
+          await this.#storage.append(boardId, events);
+        } catch (err) {
+          this.#release(codes);
+          if (!(err instanceof RevisionConflict) || attempt >= MAX_RETRIES) {
+            this.evict(boardId);
+            throw err;
+          }
+          // A random pause of up to a few milliseconds, so that two servers that lost to each
+          // other do not retry in lockstep; then catch up and decide again at once.
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 4)));
+          await this.#catchUp(boardId, state);
+          continue;
+        }
+        for (const e of events) evolve(state, e);
+        this.#release(codes);
+        this.#emit(boardId, events);
+        return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events })) };
+      }
       for (const e of events) evolve(state, e);
       const outcome: Outcome = { ok: true, revision: state.revision, events };
       const done = this.#storage.append(boardId, events).then(
@@ -216,16 +256,6 @@ export class BoardService {
         }
       );
       this.#tails.set(boardId, done.then(noop, noop));
-      if (this.#storage.pipelinedAppends) {
-        return { done: this.#remember(boardId, command.opId, done) };
-      }
-      try {
-        await done;
-      } catch (err) {
-        // Another server wrote to this board first (PostgreSQL scale-out): reload and decide again.
-        if (err instanceof RevisionConflict && attempt < MAX_RETRIES) continue;
-        throw err;
-      }
       return { done: this.#remember(boardId, command.opId, done) };
     }
   }
@@ -254,13 +284,20 @@ export class BoardService {
     return this.#serial(boardId, async () => {
       const state = this.#boards.get(boardId);
       if (!state || state.revision >= revision) return;
-      try {
-        for (const e of await this.#storage.eventsSince(boardId, state.revision)) evolve(state, e);
-      } catch (err) {
-        this.evict(boardId);
+      await this.#catchUp(boardId, state).catch((err: unknown) => {
         console.error(`board ${boardId}: catching up with another server failed, reloading it on next use:`, err);
-      }
+      });
     });
+  }
+
+  /** Folds what storage has beyond the copy in memory into it; on failure, drops the copy. */
+  async #catchUp(boardId: BoardId, state: BoardState): Promise<void> {
+    try {
+      for (const e of await this.#storage.eventsSince(boardId, state.revision)) evolve(state, e);
+    } catch (err) {
+      this.evict(boardId);
+      throw err;
+    }
   }
 
   /** Drops a board from memory so the next access reloads it from storage. */

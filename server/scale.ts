@@ -21,8 +21,13 @@ import type { BoardService } from './board-service';
 import { PostgresStorage } from './storage/postgres';
 import type { Storage } from './storage/types';
 
-/** The adapter's own connections: one held for LISTEN, the rest for publishing. */
-const ADAPTER_POOL = 4;
+/**
+ * The adapter's own connections: one held for LISTEN, one for publishing. Only one for
+ * publishing, because the adapter emits a broadcast to this server's own sockets once its
+ * NOTIFY is done: with a single connection, NOTIFYs complete in call order, so events reach
+ * every client, here and elsewhere, in revision order.
+ */
+const ADAPTER_POOL = 2;
 const HEARTBEAT_INTERVAL = 1_000;
 const HEARTBEAT_TIMEOUT = 3_000;
 
