@@ -87,6 +87,12 @@ export class BoardSync {
 	/** Everyone else on this board (the same person in two tabs counts once). */
 	readonly others: Viewer[] = $derived(this.viewers.filter((v) => v.id !== this.#me));
 
+	/**
+	 * Lets a page explain a refused queued command in its own words (the scanner names the
+	 * card and who changed it); when it returns true, the generic notice is not shown.
+	 */
+	explainRejection: ((pending: PendingCommand, error: ApiError) => boolean) | null = null;
+
 	#initial: BoardState;
 	#client: SyncClient | null = null;
 	#socket: Socket<ServerToClient, ClientToServer> | null = null;
@@ -168,6 +174,11 @@ export class BoardSync {
 		return card && column ? { card, column } : null;
 	}
 
+	/** The last revision the server confirmed: what a command's `baseRevision` refers to. */
+	get confirmedRevision(): number {
+		return this.#client?.core.revision ?? this.#initial.revision;
+	}
+
 	beginGesture(kind: 'pointer' | 'keyboard'): void {
 		this.gesture = kind;
 	}
@@ -214,11 +225,13 @@ export class BoardSync {
 	 * Dispatches a command. A queued command shows at once and is the server's business from
 	 * then on (a later refusal arrives as a notice); a command refused on this view resolves
 	 * with the reason. A soft WIP limit is put to `confirm` and, if accepted, overridden.
+	 * With `baseRevision`, the server refuses the command (STALE) if someone changed its card
+	 * after that revision.
 	 */
-	async run(command: Command, source: Source, confirm?: ConfirmWip): Promise<RunResult> {
+	async run(command: Command, source: Source, confirm?: ConfirmWip, baseRevision?: number): Promise<RunResult> {
 		const client = this.#client;
 		if (!client) return { ok: false, cancelled: false, code: 'NOT_READY', message: 'The board is still loading' };
-		const answer = client.dispatch(command, source);
+		const answer = client.dispatch(command, source, baseRevision);
 		// dispatch queues synchronously unless the command is refused on this view.
 		if (client.core.pending.some((p) => p.command.opId === command.opId)) return { ok: true };
 		const r = await answer;
@@ -226,7 +239,7 @@ export class BoardSync {
 		const overridden = r.error.code === 'WIP_LIMIT' && confirm ? withOverride(command) : null;
 		if (overridden && confirm) {
 			if (!(await confirm(r.error))) return { ok: false, cancelled: true };
-			return this.run(overridden, source);
+			return this.run(overridden, source, undefined, baseRevision);
 		}
 		return { ok: false, cancelled: false, code: r.error.code, message: r.error.message };
 	}
@@ -276,6 +289,7 @@ export class BoardSync {
 	}
 
 	#rejected(p: PendingCommand, error: ApiError): void {
+		if (this.explainRejection?.(p, error)) return;
 		const overridden = error.code === 'WIP_LIMIT' ? withOverride(p.command) : null;
 		const text = `Not saved: ${error.message.replace(/; confirm to go over$/, '')}`;
 		if (overridden) this.notify(text, { label: 'Go over the limit', run: () => void this.run(overridden, p.source) });

@@ -32,7 +32,7 @@ export function localPendingStore(storage: Storage = localStorage): PendingStore
 	};
 }
 
-function isPending(p: unknown, boardId: string): p is PendingCommand {
+export function isPending(p: unknown, boardId: string): p is PendingCommand {
 	if (typeof p !== 'object' || p === null) return false;
 	const { boardId: b, command, source, queuedAt } = p as Record<string, unknown>;
 	if (b !== boardId || typeof source !== 'string' || typeof queuedAt !== 'string') return false;
