@@ -1,11 +1,16 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { createBoardSchema, formatIssues } from '$lib/protocol';
 import { readColumns } from '$lib/components/board-form';
+import { authorizeBoard } from '../../server/auth/permissions';
 import { DEFAULT_COLUMNS } from '../../server/board-service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const boards = await locals.app.service.listBoards();
+	const { app, principal } = locals;
+	// Only the boards this person may open (everyone's, while the install has no accounts).
+	const boards = (await app.service.listBoards()).filter(
+		(b) => authorizeBoard(principal, b.id, 'read', (user, board) => app.accounts.roleOf(user, board)).ok
+	);
 	boards.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 	return { boards, defaultColumns: DEFAULT_COLUMNS.map((c) => ({ name: c.name, wip: c.wipLimit === undefined ? '' : String(c.wipLimit) })) };
 };
@@ -25,7 +30,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return fail(400, { error: parsed.message, values });
 		const body = createBoardSchema.safeParse({ name: values.name.trim(), columns: parsed.columns });
 		if (!body.success) return fail(400, { error: humanIssues(formatIssues(body.error)), values });
-		const created = await locals.app.service.createBoard(body.data, { actor: { id: 'web', name: 'Guest' }, source: 'ui' });
+		const created = await locals.app.service.createBoard(body.data, { actor: locals.actor, source: 'ui' });
 		if (!created.ok) return fail(400, { error: created.rejection.message, values });
 		redirect(303, `/boards/${created.board.id}`);
 	}

@@ -276,8 +276,8 @@ describe('live board', () => {
     await dialog.getByLabel('Hard limit').check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => review.locator('header').textContent()).toContain('1 of 1 (hard limit), at the limit');
-    const column = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.find((c) => c.id === b.col.Review);
-    expect(column).toMatchObject({ wipLimit: 1, wipHard: true });
+    const serverReview = async () => (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.find((c) => c.id === b.col.Review);
+    await expect.poll(serverReview).toMatchObject({ wipLimit: 1, wipHard: true });
 
     await drag(page, b.card.Mover, await above(page, b.card['In review']));
     await expect.poll(() => page.locator('.toast').textContent()).toContain('Review is at its hard limit of 1');
@@ -367,8 +367,8 @@ describe('live board', () => {
     await page.getByRole('button', { name: 'Settings for column Review' }).click();
     await settings.getByRole('button', { name: 'Remove column' }).click();
     await expect.poll(columnNames).toEqual(['Backlog', 'Up next', 'Doing', 'QA', 'Done']);
-    const board = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body;
-    expect(board.columns.map((c) => [c.name, c.wipLimit])).toEqual([['Backlog', null], ['Up next', null], ['Doing', 3], ['QA', 2], ['Done', null]]);
+    const serverColumns = async () => (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.map((c) => [c.name, c.wipLimit]);
+    await expect.poll(serverColumns).toEqual([['Backlog', null], ['Up next', null], ['Doing', 3], ['QA', 2], ['Done', null]]);
   });
 });
 
