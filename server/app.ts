@@ -17,13 +17,14 @@ import { authRoutes } from './gateway/routes/auth';
 import { boardRoutes } from './gateway/routes/boards';
 import { insightRoutes } from './gateway/routes/insight';
 import { printRoutes } from './gateway/routes/print';
+import { wallRoutes } from './gateway/routes/wall';
 import { attachSocket, type KServer } from './gateway/socket';
 import { scaleOut } from './scale';
 import type { Storage } from './storage/types';
 import { VERSION } from './paths';
 
 /** Every HTTP API route, feature by feature. */
-export const API_ROUTES: Route[] = [...boardRoutes, ...authRoutes, ...printRoutes, ...insightRoutes];
+export const API_ROUTES: Route[] = [...boardRoutes, ...authRoutes, ...printRoutes, ...insightRoutes, ...wallRoutes];
 
 export interface AppOptions {
   storage: Storage;
@@ -85,6 +86,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await Promise.all(servers.map((io) => new Promise<void>((resolve) => io.close(() => resolve()))));
       await scale?.close();
       await storage.close();
+      await options.accounts?.close?.();
     }
   };
   // Pages rendered by SvelteKit reach the same instance through hooks.server.ts.

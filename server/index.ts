@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app';
 import { FileAccounts } from './auth/persistence';
+import { PgAccounts } from './auth/pg-persistence';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadOrCreateCert } from './cert';
@@ -29,7 +30,8 @@ async function main() {
   }
   const storage = createStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const app = await createApp({
-    storage, publicUrl: config.publicUrl, demo: config.demo, admin: config.admin, accounts: new FileAccounts(config.dataDir)
+    storage, publicUrl: config.publicUrl, demo: config.demo, admin: config.admin,
+    accounts: config.databaseUrl ? new PgAccounts(config.databaseUrl) : new FileAccounts(config.dataDir)
   });
   // SvelteKit (adapter-node) builds each page request's URL from a protocol header, and would
   // otherwise assume https: its origin checks would then refuse plain-HTTP form posts. The

@@ -8,7 +8,7 @@
  * prints a one-time setup link that creates the admin.
  */
 import { hashPassword, newId, newSecret, sha256, verifyPassword } from './secrets';
-import { emptyAccounts, type AccountsDoc, type AccountsPersistence, type ApiToken, type Membership, type Principal, type Role, type ScannerSession, type User } from './types';
+import { AccountsConflict, emptyAccounts, type AccountsDoc, type AccountsPersistence, type ApiToken, type Membership, type Principal, type Role, type ScannerSession, type User } from './types';
 
 import { INVITE_DAYS, PAIRING_MINUTES, SESSION_DAYS } from './constants';
 
@@ -26,20 +26,23 @@ export class AccountError extends Error {
 
 export class Accounts {
   #doc: AccountsDoc;
+  #version: number;
   readonly #persistence: AccountsPersistence;
   readonly #now: () => Date;
-  #saving: Promise<void> = Promise.resolve();
+  #changing: Promise<unknown> = Promise.resolve();
+  #refreshedAt = 0;
   readonly #revocations = new Set<(r: Revocation) => void>();
 
-  private constructor(doc: AccountsDoc, persistence: AccountsPersistence, now: () => Date) {
+  private constructor(doc: AccountsDoc, version: number, persistence: AccountsPersistence, now: () => Date) {
     this.#doc = doc;
+    this.#version = version;
     this.#persistence = persistence;
     this.#now = now;
   }
 
   static async open(persistence: AccountsPersistence, now: () => Date = () => new Date()): Promise<Accounts> {
-    const doc = (await persistence.load()) ?? emptyAccounts();
-    const accounts = new Accounts(doc, persistence, now);
+    const stored = await persistence.load();
+    const accounts = new Accounts(stored?.doc ?? emptyAccounts(), stored?.version ?? 0, persistence, now);
     accounts.#prune();
     return accounts;
   }
@@ -67,19 +70,21 @@ export class Accounts {
       return { admin: user };
     }
     const code = newSecret();
-    this.#doc.setupHash = sha256(code);
-    await this.#save();
+    await this.#change(() => {
+      this.#doc.setupHash = sha256(code);
+    });
     return { setupCode: code };
   }
 
   async completeSetup(code: string, input: { email: string; name: string; password: string }): Promise<User> {
-    if (this.active || !this.#doc.setupHash || sha256(code) !== this.#doc.setupHash) {
-      throw new AccountError(410, 'SETUP_DONE', 'This setup link is used up or not valid; sign in instead');
-    }
-    const { user } = await this.createUser({ ...input, admin: true });
-    this.#doc.setupHash = null;
-    await this.#save();
-    return user;
+    const valid = () => !this.active && !!this.#doc.setupHash && sha256(code) === this.#doc.setupHash;
+    if (!valid()) throw new AccountError(410, 'SETUP_DONE', 'This setup link is used up or not valid; sign in instead');
+    const passwordHash = await hashPassword(input.password);
+    return this.#change(() => {
+      if (!valid()) throw new AccountError(410, 'SETUP_DONE', 'This setup link is used up or not valid; sign in instead');
+      this.#doc.setupHash = null;
+      return this.#addUser({ ...input, admin: true }, passwordHash);
+    });
   }
 
   // ---- users ----------------------------------------------------------------------------
@@ -99,31 +104,35 @@ export class Accounts {
 
   /** Creates a user; without a password it answers an invitation code to set one. */
   async createUser(input: { email: string; name: string; password?: string; admin?: boolean }): Promise<{ user: User; inviteCode?: string }> {
-    const email = normaliseEmail(input.email);
-    if (this.userByEmail(email)) throw new AccountError(409, 'EXISTS', `${email} already has an account`);
-    const user: User = {
-      id: newId('u'), email, name: input.name.trim() || email, admin: input.admin ?? false,
-      passwordHash: input.password ? await hashPassword(input.password) : null, createdAt: this.#now().toISOString()
-    };
-    this.#doc.users.push(user);
-    let inviteCode: string | undefined;
-    if (!input.password) {
-      inviteCode = newSecret();
-      this.#doc.invites.push({ hash: sha256(inviteCode), userId: user.id, expiresAt: this.#after(INVITE_DAYS * 864e5) });
-    }
-    await this.#save();
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const inviteCode = input.password ? undefined : newSecret();
+    const user = await this.#change(() => {
+      const user = this.#addUser(input, passwordHash);
+      if (inviteCode) this.#doc.invites.push({ hash: sha256(inviteCode), userId: user.id, expiresAt: this.#after(INVITE_DAYS * 864e5) });
+      return user;
+    });
     return { user, inviteCode };
   }
 
-  async acceptInvite(code: string, password: string, name?: string): Promise<User> {
-    const invite = this.#doc.invites.find((i) => i.hash === sha256(code) && i.expiresAt > this.#now().toISOString());
-    const user = invite && this.user(invite.userId);
-    if (!invite || !user) throw new AccountError(410, 'INVITE_INVALID', 'This invitation is used up or has expired; ask for a new one');
-    user.passwordHash = await hashPassword(password);
-    if (name?.trim()) user.name = name.trim();
-    this.#doc.invites = this.#doc.invites.filter((i) => i !== invite);
-    await this.#save();
+  #addUser(input: { email: string; name: string; admin?: boolean }, passwordHash: string | null): User {
+    const email = normaliseEmail(input.email);
+    if (this.userByEmail(email)) throw new AccountError(409, 'EXISTS', `${email} already has an account`);
+    const user: User = { id: newId('u'), email, name: input.name.trim() || email, admin: input.admin ?? false, passwordHash, createdAt: this.#now().toISOString() };
+    this.#doc.users.push(user);
     return user;
+  }
+
+  async acceptInvite(code: string, password: string, name?: string): Promise<User> {
+    const passwordHash = await hashPassword(password);
+    return this.#change(() => {
+      const invite = this.#doc.invites.find((i) => i.hash === sha256(code) && i.expiresAt > this.#now().toISOString());
+      const user = invite && this.user(invite.userId);
+      if (!invite || !user) throw new AccountError(410, 'INVITE_INVALID', 'This invitation is used up or has expired; ask for a new one');
+      user.passwordHash = passwordHash;
+      if (name?.trim()) user.name = name.trim();
+      this.#doc.invites = this.#doc.invites.filter((i) => i !== invite);
+      return user;
+    });
   }
 
   // ---- sessions -------------------------------------------------------------------------
@@ -134,21 +143,24 @@ export class Accounts {
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!ok || !user) return null;
     const sessionId = newSecret('u.');
-    this.#doc.sessions.push({ hash: sha256(sessionId), userId: user.id, createdAt: this.#now().toISOString(), expiresAt: this.#after(SESSION_DAYS * 864e5) });
-    await this.#save();
+    await this.#change(() => {
+      this.#doc.sessions.push({ hash: sha256(sessionId), userId: user.id, createdAt: this.#now().toISOString(), expiresAt: this.#after(SESSION_DAYS * 864e5) });
+    });
     return { sessionId, user };
   }
 
   async logout(sessionId: string): Promise<void> {
     const hash = sha256(sessionId);
-    this.#doc.sessions = this.#doc.sessions.filter((s) => s.hash !== hash);
-    await this.#save();
+    await this.#change(() => {
+      this.#doc.sessions = this.#doc.sessions.filter((s) => s.hash !== hash);
+    });
   }
 
   /** Signs a user out on every device (sessions only; API tokens stay until revoked). */
   async logoutEverywhere(userId: string): Promise<void> {
-    this.#doc.sessions = this.#doc.sessions.filter((s) => s.userId !== userId);
-    await this.#save();
+    await this.#change(() => {
+      this.#doc.sessions = this.#doc.sessions.filter((s) => s.userId !== userId);
+    });
     this.#emit({ kind: 'user-sessions', userId });
   }
 
@@ -160,8 +172,9 @@ export class Accounts {
       id: newId('t'), hash: sha256(token), userId, name: input.name.trim() || 'token', boardIds: input.boardIds ?? null,
       write: input.write ?? false, createdAt: this.#now().toISOString(), revokedAt: null
     };
-    this.#doc.tokens.push(record);
-    await this.#save();
+    await this.#change(() => {
+      this.#doc.tokens.push(record);
+    });
     return { token, record };
   }
 
@@ -170,10 +183,11 @@ export class Accounts {
   }
 
   async revokeToken(userId: string, tokenId: string): Promise<void> {
-    const t = this.#doc.tokens.find((x) => x.id === tokenId && x.userId === userId && !x.revokedAt);
-    if (!t) throw new AccountError(404, 'NOT_FOUND', 'No such token');
-    t.revokedAt = this.#now().toISOString();
-    await this.#save();
+    await this.#change(() => {
+      const t = this.#doc.tokens.find((x) => x.id === tokenId && x.userId === userId && !x.revokedAt);
+      if (!t) throw new AccountError(404, 'NOT_FOUND', 'No such token');
+      t.revokedAt = this.#now().toISOString();
+    });
     this.#emit({ kind: 'token', tokenId });
   }
 
@@ -198,26 +212,28 @@ export class Accounts {
   }
 
   async setMember(boardId: string, userId: string, role: Role): Promise<void> {
-    const existing = this.#doc.members.find((m) => m.userId === userId && m.boardId === boardId);
-    if (existing) existing.role = role;
-    else this.#doc.members.push({ boardId, userId, role });
-    await this.#save();
+    await this.#change(() => {
+      const existing = this.#doc.members.find((m) => m.userId === userId && m.boardId === boardId);
+      if (existing) existing.role = role;
+      else this.#doc.members.push({ boardId, userId, role });
+    });
   }
 
   async removeMember(boardId: string, userId: string): Promise<void> {
-    const owners = this.#doc.members.filter((m) => m.boardId === boardId && m.role === 'owner');
-    if (owners.length === 1 && owners[0].userId === userId) throw new AccountError(409, 'LAST_OWNER', 'A board keeps at least one owner');
-    this.#doc.members = this.#doc.members.filter((m) => !(m.userId === userId && m.boardId === boardId));
-    await this.#save();
+    await this.#change(() => {
+      const owners = this.#doc.members.filter((m) => m.boardId === boardId && m.role === 'owner');
+      if (owners.length === 1 && owners[0].userId === userId) throw new AccountError(409, 'LAST_OWNER', 'A board keeps at least one owner');
+      this.#doc.members = this.#doc.members.filter((m) => !(m.userId === userId && m.boardId === boardId));
+    });
     this.#emit({ kind: 'member', boardId, userId });
   }
 
   /** Boards that have no owner yet (e.g. the demo board made before the admin existed). */
   async adoptOrphans(boardIds: string[], userId: string): Promise<void> {
-    const owned = new Set(this.#doc.members.filter((m) => m.role === 'owner').map((m) => m.boardId));
-    const orphans = boardIds.filter((id) => !owned.has(id));
-    for (const boardId of orphans) this.#doc.members.push({ boardId, userId, role: 'owner' });
-    if (orphans.length) await this.#save();
+    await this.#change(() => {
+      const owned = new Set(this.#doc.members.filter((m) => m.role === 'owner').map((m) => m.boardId));
+      for (const boardId of boardIds.filter((id) => !owned.has(id))) this.#doc.members.push({ boardId, userId, role: 'owner' });
+    });
   }
 
   // ---- scanner pairing ------------------------------------------------------------------
@@ -225,23 +241,26 @@ export class Accounts {
   async createPairing(boardId: string, createdBy: string): Promise<{ code: string; expiresAt: string }> {
     const code = newSecret();
     const expiresAt = this.#after(PAIRING_MINUTES * 60e3);
-    this.#doc.pairings.push({ hash: sha256(code), boardId, createdBy, expiresAt });
-    await this.#save();
+    await this.#change(() => {
+      this.#doc.pairings.push({ hash: sha256(code), boardId, createdBy, expiresAt });
+    });
     return { code, expiresAt };
   }
 
   /** Turns a pairing code into a scanner session (the phone's cookie value). */
   async redeemPairing(code: string, label: string): Promise<{ secret: string; scanner: ScannerSession }> {
-    const pairing = this.#doc.pairings.find((p) => p.hash === sha256(code) && p.expiresAt > this.#now().toISOString());
-    if (!pairing) throw new AccountError(410, 'PAIRING_INVALID', 'This pairing code has expired or was used; show a new one on the board');
     const secret = newSecret('s.');
-    const scanner: ScannerSession = {
-      id: newId('p'), hash: sha256(secret), boardId: pairing.boardId, label: label.trim().slice(0, 60) || 'Phone',
-      createdBy: pairing.createdBy, createdAt: this.#now().toISOString(), revokedAt: null
-    };
-    this.#doc.pairings = this.#doc.pairings.filter((p) => p !== pairing);
-    this.#doc.scanners.push(scanner);
-    await this.#save();
+    const scanner = await this.#change(() => {
+      const pairing = this.#doc.pairings.find((p) => p.hash === sha256(code) && p.expiresAt > this.#now().toISOString());
+      if (!pairing) throw new AccountError(410, 'PAIRING_INVALID', 'This pairing code has expired or was used; show a new one on the board');
+      const scanner: ScannerSession = {
+        id: newId('p'), hash: sha256(secret), boardId: pairing.boardId, label: label.trim().slice(0, 60) || 'Phone',
+        createdBy: pairing.createdBy, createdAt: this.#now().toISOString(), revokedAt: null
+      };
+      this.#doc.pairings = this.#doc.pairings.filter((p) => p !== pairing);
+      this.#doc.scanners.push(scanner);
+      return scanner;
+    });
     return { secret, scanner };
   }
 
@@ -250,10 +269,11 @@ export class Accounts {
   }
 
   async revokeScanner(boardId: string, scannerId: string): Promise<void> {
-    const s = this.#doc.scanners.find((x) => x.id === scannerId && x.boardId === boardId && !x.revokedAt);
-    if (!s) throw new AccountError(404, 'NOT_FOUND', 'No such scanner on this board');
-    s.revokedAt = this.#now().toISOString();
-    await this.#save();
+    await this.#change(() => {
+      const s = this.#doc.scanners.find((x) => x.id === scannerId && x.boardId === boardId && !x.revokedAt);
+      if (!s) throw new AccountError(404, 'NOT_FOUND', 'No such scanner on this board');
+      s.revokedAt = this.#now().toISOString();
+    });
     this.#emit({ kind: 'scanner', boardId, scannerId });
   }
 
@@ -296,12 +316,47 @@ export class Accounts {
     this.#doc.invites = this.#doc.invites.filter((i) => i.expiresAt > now);
   }
 
-  #save(): Promise<void> {
-    this.#prune();
-    const snapshot = structuredClone(this.#doc);
-    // A failed save fails only its own change; the next change saves the whole document again.
-    this.#saving = this.#saving.catch(() => undefined).then(() => this.#persistence.save(snapshot));
-    return this.#saving;
+  /**
+   * Runs one change and saves it, one change at a time. `fn` checks and mutates the document;
+   * when another server saved first (PostgreSQL), the document is reloaded and `fn` runs
+   * again on the fresh one, so no change is lost. A failed check leaves nothing behind: the
+   * document is reloaded from what was last saved.
+   */
+  #change<T>(fn: () => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        const before = structuredClone(this.#doc);
+        try {
+          const result = fn();
+          this.#prune();
+          this.#version = await this.#persistence.save(this.#doc, this.#version);
+          return result;
+        } catch (err) {
+          this.#doc = before;
+          if (!(err instanceof AccountsConflict) || attempt >= 5) throw err;
+          await this.refresh(true);
+        }
+      }
+    };
+    const next = this.#changing.catch(() => undefined).then(run);
+    this.#changing = next;
+    return next;
+  }
+
+  /**
+   * Reloads the accounts from storage when another server may have changed them (a session
+   * made there, say). Cheap to call on every unknown credential: at most once a second.
+   */
+  async refresh(force = false): Promise<void> {
+    if (!this.#persistence.shared) return;
+    const now = Date.now();
+    if (!force && now - this.#refreshedAt < 1_000) return;
+    this.#refreshedAt = now;
+    const stored = await this.#persistence.load();
+    if (stored && stored.version !== this.#version) {
+      this.#doc = stored.doc;
+      this.#version = stored.version;
+    }
   }
 
   #emit(r: Revocation): void {

@@ -24,30 +24,36 @@ export function parseAccountsDoc(data: unknown, where: string): AccountsDoc {
   return parsed.data as AccountsDoc;
 }
 
+/** One server owns DATA_DIR (the data-dir lock), so the file never changes under it. */
 export class FileAccounts implements AccountsPersistence {
+  readonly shared = false;
   readonly #file: string;
   readonly #db: Low<AccountsDoc | null>;
+  #version = 0;
   constructor(dataDir: string) {
     this.#file = path.join(dataDir, 'accounts.json');
     this.#db = new Low<AccountsDoc | null>(new JSONFile(this.#file), null);
   }
-  async load(): Promise<AccountsDoc | null> {
+  async load() {
     await this.#db.read();
-    return this.#db.data === null ? null : parseAccountsDoc(this.#db.data, this.#file);
+    return this.#db.data === null ? null : { doc: parseAccountsDoc(this.#db.data, this.#file), version: this.#version };
   }
-  async save(doc: AccountsDoc): Promise<void> {
+  async save(doc: AccountsDoc): Promise<number> {
     // lowdb writes through a temporary file and a rename, so a crash never leaves half a file.
     this.#db.data = doc;
     await this.#db.write();
+    return ++this.#version;
   }
 }
 
 export class MemoryAccounts implements AccountsPersistence {
-  #doc: AccountsDoc | null = null;
+  readonly shared = false;
+  #stored: { doc: AccountsDoc; version: number } | null = null;
   async load() {
-    return this.#doc === null ? null : structuredClone(this.#doc);
+    return this.#stored === null ? null : structuredClone(this.#stored);
   }
-  async save(doc: AccountsDoc) {
-    this.#doc = structuredClone(doc);
+  async save(doc: AccountsDoc): Promise<number> {
+    this.#stored = { doc: structuredClone(doc), version: (this.#stored?.version ?? 0) + 1 };
+    return this.#stored.version;
   }
 }

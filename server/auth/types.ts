@@ -82,11 +82,21 @@ export const emptyAccounts = (): AccountsDoc => ({
   version: 1, users: [], sessions: [], tokens: [], members: [], invites: [], pairings: [], scanners: [], setupHash: null
 });
 
-/** Where the accounts document lives (a lowdb file, PostgreSQL, or memory for tests). */
+/**
+ * Where the accounts document lives (a lowdb file, PostgreSQL, or memory for tests). Saves are
+ * versioned: `save` answers the new version, or throws AccountsConflict when the stored
+ * version is no longer `expected` (another server saved first).
+ */
 export interface AccountsPersistence {
-  load(): Promise<AccountsDoc | null>;
-  save(doc: AccountsDoc): Promise<void>;
+  /** True when other servers write the same accounts (they must be reloaded on a miss). */
+  readonly shared: boolean;
+  load(): Promise<{ doc: AccountsDoc; version: number } | null>;
+  save(doc: AccountsDoc, expected: number): Promise<number>;
   close?(): Promise<void>;
+}
+
+export class AccountsConflict extends Error {
+  name = 'AccountsConflict';
 }
 
 /** Who is asking. */

@@ -115,7 +115,12 @@ export function createApiHandler(api: ApiContext, routes: Route[]) {
         params[k] = safeDecode(m[i + 1]);
       });
       const credentials = credentialsOf(req);
-      const principal = api.accounts.principal(credentials);
+      let principal = api.accounts.principal(credentials);
+      if (principal.kind === 'anonymous' && (credentials.cookie || credentials.bearer)) {
+        // Perhaps made on another server moments ago.
+        await api.accounts.refresh();
+        principal = api.accounts.principal(credentials);
+      }
       if (req.method !== 'GET' && !credentials.bearer && !sameSite(req, api.publicUrl)) {
         throw new HttpError(403, 'CROSS_SITE', 'This request came from another site');
       }

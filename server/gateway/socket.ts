@@ -89,10 +89,16 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
     const { cookie } = credentialsOf(socket.request);
-    const principal: Principal = accounts ? accounts.principal({ cookie, bearer: token }) : { kind: 'open' };
-    if (principal.kind === 'anonymous') return next(new Error('UNAUTHENTICATED'));
-    (socket as KSocket).data.principal = principal;
-    next();
+    const resolve = (): Principal => (accounts ? accounts.principal({ cookie, bearer: token }) : { kind: 'open' });
+    const accept = (principal: Principal) => {
+      if (principal.kind === 'anonymous') return next(new Error('UNAUTHENTICATED'));
+      (socket as KSocket).data.principal = principal;
+      next();
+    };
+    const first = resolve();
+    if (first.kind !== 'anonymous' || !accounts || (!cookie && !token)) return accept(first);
+    // Perhaps signed in on another server moments ago.
+    accounts.refresh().then(() => accept(resolve()), () => accept(first));
   });
 
   io.on('connection', (socket: KSocket) => {
