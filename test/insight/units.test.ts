@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parsePeriod } from '../../src/lib/insight/period';
+import { parsePeriod, periodOrDefault } from '../../src/lib/insight/period';
 import { percentile, percentiles } from '../../src/lib/insight/percentile';
 import { addDays, daysFrom, weekStart } from '../../src/lib/insight/time';
+import { histogram } from '../../src/lib/insight/times';
 
 describe('percentiles by nearest rank', () => {
   it('returns an observed value with at least p % at or below it', () => {
@@ -40,5 +41,31 @@ describe('periods', () => {
     expect(parsePeriod('2026-02-30', null, now)).toEqual({ ok: false, message: 'from must be a date (YYYY-MM-DD)' });
     expect(parsePeriod('2026-03-10', '2026-03-01', now)).toEqual({ ok: false, message: 'from must not be after to' });
     expect(parsePeriod('2020-01-01', '2026-01-01', now)).toMatchObject({ ok: false });
+  });
+});
+
+describe('histogram', () => {
+  it('bins by whole days from 0, each bin including its lower edge', () => {
+    expect(histogram([0, 0.25, 2, 3.13, 4.5, 6.08])).toEqual([
+      { from: 0, to: 1, count: 2 }, { from: 1, to: 2, count: 0 }, { from: 2, to: 3, count: 1 }, { from: 3, to: 4, count: 1 },
+      { from: 4, to: 5, count: 1 }, { from: 5, to: 6, count: 0 }, { from: 6, to: 7, count: 1 }
+    ]);
+    expect(histogram([])).toEqual([]);
+  });
+
+  it('widens the bins rather than draw more than the maximum', () => {
+    // Up to 61 days in at most 30 bins: 3-day bins, 0–3 … 60–63.
+    const bins = histogram([0, 59, 61], 30);
+    expect(bins).toHaveLength(21);
+    expect(bins[20]).toEqual({ from: 60, to: 63, count: 1 });
+    expect(bins.filter((b) => b.count).map((b) => b.from)).toEqual([0, 57, 60]);
+  });
+});
+
+describe('a page period', () => {
+  it('falls back to the default period, keeping the reason', () => {
+    const now = Date.parse('2026-03-15T12:00:00Z');
+    expect(periodOrDefault('2026-03-10', '2026-03-01', now)).toEqual({ period: { from: '2025-12-22', to: '2026-03-15' }, error: 'from must not be after to' });
+    expect(periodOrDefault('2026-03-01', '2026-03-10', now)).toEqual({ period: { from: '2026-03-01', to: '2026-03-10' }, error: null });
   });
 });

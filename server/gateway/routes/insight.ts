@@ -27,14 +27,27 @@ export async function metricsFor(service: BoardService, board: BoardState, perio
   return boardMetrics(await log(service, board.id), period, now);
 }
 
-/** One row per board, computed one board at a time so that only one log is in memory. */
-export async function portfolioFor(service: BoardService, period: Period, now: number): Promise<PortfolioRow[]> {
+/**
+ * One row per board the caller may read, computed one board at a time so that only one log is
+ * in memory.
+ */
+export async function portfolioFor(service: BoardService, period: Period, now: number, canRead: (boardId: string) => boolean): Promise<PortfolioRow[]> {
   const rows: PortfolioRow[] = [];
   for (const summary of await service.listBoards()) {
+    if (!canRead(summary.id)) continue;
     const board = await service.getBoard(summary.id);
     if (board) rows.push(portfolioRow(board, await metricsFor(service, board, period, now)));
   }
   return rows;
+}
+
+function canRead(r: Request, boardId: string): boolean {
+  try {
+    r.authorize(boardId, 'read');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function period(r: Request, now: number): Period {
@@ -60,6 +73,7 @@ export const insightRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/boards/:boardId/metrics',
+    access: { board: 'read' },
     handler: async (r, api) => {
       const board = await requireBoard(api, boardIdParam(r));
       const now = Date.now();
@@ -70,15 +84,17 @@ export const insightRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/portfolio',
+    access: 'user',
     handler: async (r, api) => {
       const now = Date.now();
       const p = period(r, now);
-      sendJson(r.res, 200, { period: p, boards: await portfolioFor(api.service, p, now) });
+      sendJson(r.res, 200, { period: p, boards: await portfolioFor(api.service, p, now, (id) => canRead(r, id)) });
     }
   },
   {
     method: 'GET',
     pattern: '/api/boards/:boardId/cards/:cardId/history',
+    access: { board: 'read' },
     handler: async (r, api) => {
       const board = await requireBoard(api, boardIdParam(r));
       const cardId = r.params.cardId;
@@ -90,6 +106,7 @@ export const insightRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/api/boards/:boardId/export',
+    access: { board: 'read' },
     handler: async (r, api) => {
       const board = await requireBoard(api, boardIdParam(r));
       const format = oneOf(r.url.searchParams.get('format') ?? 'json', ['json', 'csv'], 'format');
@@ -107,11 +124,17 @@ export const insightRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/api/import',
+    // Any signed-in user may make a board, so any may import one.
+    access: 'user',
     handler: async (r, api) => {
+      const { principal } = r;
+      if (principal.kind === 'user' && principal.token && !principal.token.write) throw new HttpError(403, 'FORBIDDEN', 'This token is read-only');
       const format = oneOf<ImportFormat>(r.url.searchParams.get('format'), IMPORT_FORMATS, 'format');
       const body = await readBody(r.req, MAX_IMPORT_BYTES);
       try {
-        const { board, warnings } = await importBoard(api.service, format, body, apiContext().actor, new Date());
+        const { board, warnings } = await importBoard(api.service, format, body, apiContext(principal).actor, new Date());
+        // Whoever imports a board owns it, like one they made (a Kanbridge log names its first maker, who may not be here).
+        if (principal.kind === 'user') await api.accounts.setMember(board.id, principal.user.id, 'owner');
         sendJson(r.res, 201, { ...boardJson(board), warnings }, { location: `/api/boards/${board.id}` });
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;

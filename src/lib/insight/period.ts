@@ -29,3 +29,11 @@ export function parsePeriod(from: string | null | undefined, to: string | null |
   }
   return { ok: true, period: { from: start, to: end } };
 }
+
+/** The asked period, or the default one with the reason the asked one was refused (for pages, which show the message instead of failing). */
+export function periodOrDefault(from: string | null, to: string | null, now: number): { period: Period; error: string | null } {
+  const asked = parsePeriod(from, to, now);
+  if (asked.ok) return { period: asked.period, error: null };
+  const end = dayOf(now);
+  return { period: { from: addDays(end, -(DEFAULT_PERIOD_DAYS - 1)), to: end }, error: asked.message };
+}

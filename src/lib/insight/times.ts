@@ -45,3 +45,22 @@ export const cycleTimes = (finished: readonly CardFlow[]): TimeReport => report(
 
 /** Creation to first done. */
 export const leadTimes = (finished: readonly CardFlow[]): TimeReport => report(finished, (c) => c.createdAt);
+
+export interface Bin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/**
+ * Counts of values in bins of equal width from 0, a bin holding [from, to). One-day bins, or
+ * wider ones when that would make more than `maxBins` bars.
+ */
+export function histogram(values: readonly number[], maxBins = 30): Bin[] {
+  if (values.length === 0) return [];
+  const max = Math.max(...values);
+  const width = Math.max(1, Math.ceil((max + 1e-9) / maxBins));
+  const bins: Bin[] = Array.from({ length: Math.floor(max / width) + 1 }, (_, i) => ({ from: i * width, to: (i + 1) * width, count: 0 }));
+  for (const v of values) bins[Math.floor(v / width)].count++;
+  return bins;
+}
