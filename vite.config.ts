@@ -14,7 +14,8 @@ export default defineConfig(async ({ command }): Promise<ViteUserConfig> => ({
   optimizeDeps: { include: ['zxing-wasm/reader', 'jsqr', 'svelte-dnd-action', 'socket.io-client'] },
   test: {
     // The JSON report feeds .ci/run's closing "N passed, N failed" line.
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     // Two projects: fast tests run in parallel; browser and multi-process tests run one file
     // at a time so that Chromium and child servers do not fight over two cores.
     projects: [
