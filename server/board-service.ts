@@ -6,10 +6,10 @@
  * the one truth every client converges to.
  *
  * Several servers on one PostgreSQL database (scale.ts): the copy in memory may then trail
- * other servers' appends for a moment. A command decided on it fails its append with
- * RevisionConflict, and is decided again once the copy caught up; `refresh` catches the copy
- * up as soon as another server's append is announced, so that commands rarely lose that
- * race; and a read first checks with storage that nothing follows the copy.
+ * other servers' appends for a moment. A command is decided under the board's lock in
+ * storage (Storage.appendDecided), on the copy caught up with what the others appended, so
+ * it never loses a race; `refresh` catches the copy up as soon as another server's append
+ * is announced; and a read first checks with storage that nothing follows the copy.
  *
  * Repeats: the service remembers the result of recent opIds per board (rebuilt from the log
  * on load, so a resend after a crash is recognised too) and answers a repeat with the first
@@ -66,12 +66,7 @@ const REMEMBERED_OPS = 2_000;
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
 const STALE_WINDOW = 10_000;
-/**
- * Tries per command when other servers keep appending to the board first. Under sustained
- * moves on one board through two servers about half the tries lose the race, so a command
- * gets enough of them that running out (INTERNAL; the client resends) stays improbable.
- */
-const MAX_RETRIES = 20;
+const MAX_RETRIES = 5;
 
 export class BoardService {
   readonly #storage: Storage;
@@ -180,8 +175,67 @@ export class BoardService {
    * fails (the caller answers INTERNAL and the client resends later, under the same opId).
    */
   async execute(boardId: BoardId, command: Command, ctx: CommandContext): Promise<Outcome> {
+    const appendDecided = this.#storage.appendDecided?.bind(this.#storage);
+    if (appendDecided) return this.#serial(boardId, () => this.#stepShared(boardId, command, ctx, appendDecided));
     const step = await this.#serial(boardId, () => this.#step(boardId, command, ctx));
     return step.done;
+  }
+
+  /**
+   * A command on a board that other servers write to as well (PostgreSQL). It is decided
+   * while storage holds the board's write lock, on this server's copy caught up with what
+   * other servers appended meanwhile: no race to lose, however busy the board, and no
+   * command decided on a stale copy. Checks that need storage (opId, STALE, free codes) run
+   * before taking the lock, and again on the caught-up events inside it.
+   */
+  async #stepShared(boardId: BoardId, command: Command, ctx: CommandContext, appendDecided: NonNullable<Storage['appendDecided']>): Promise<Outcome> {
+    const state = this.#boards.get(boardId) ?? (await this.#load(boardId));
+    if (!state) return { ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) };
+    const seen = this.#ops.get(boardId)?.get(command.opId);
+    if (seen) return seen;
+    const stored = await this.#storedOutcome(boardId, command.opId);
+    if (stored) return this.#remember(boardId, command.opId, Promise.resolve(stored));
+    const stale = await this.#staleCheck(state, command, ctx.baseRevision);
+    if (stale) return { ok: false, rejection: stale };
+    const codes = await this.#reserveCodes(codesNeeded(command));
+    let outcome: Outcome | undefined;
+    let appended: BoardEvent[] = [];
+    try {
+      await appendDecided(boardId, state.revision, (missed) => {
+        for (const e of missed) evolve(state, e);
+        const earlier = missed.filter((e) => e.opId === command.opId);
+        if (earlier.length > 0) {
+          outcome = { ok: true, revision: earlier[earlier.length - 1].revision, events: earlier };
+          return null;
+        }
+        const base = ctx.baseRevision;
+        const hit = base === undefined ? undefined : missed.find((e) => touchedCards(e).some((id) => commandCards(command).includes(id)));
+        if (base !== undefined && hit) {
+          outcome = { ok: false, rejection: staleRejection(hit, { baseRevision: base, revision: state.revision }) };
+          return null;
+        }
+        const decision = decide(state, command, this.#context(codes));
+        if (!decision.ok) {
+          outcome = decision;
+          return null;
+        }
+        appended = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
+        outcome = { ok: true, revision: state.revision + appended.length, events: appended };
+        return appended;
+      });
+    } catch (err) {
+      // Whether it was written is unknown (a lost connection): reload before the next use.
+      this.evict(boardId);
+      throw err;
+    } finally {
+      this.#release(codes);
+    }
+    if (!outcome) throw new Error('storage appended without deciding');
+    if (appended.length > 0) {
+      for (const e of appended) evolve(state, e);
+      this.#emit(boardId, appended);
+    }
+    return outcome.ok ? this.#remember(boardId, command.opId, Promise.resolve(outcome)) : outcome;
   }
 
   /**
@@ -189,9 +243,7 @@ export class BoardService {
    * With storage that accepts appends in call order (`pipelinedAppends`), the next command of
    * the board is decided while this one's events are still being flushed, so concurrent moves
    * on one board share an fsync (group commit). Acks and broadcasts still wait for durability,
-   * and appends complete in order, so clients see events in revision order. With storage
-   * shared by servers (PostgreSQL), the step waits for its append, and decides again after a
-   * RevisionConflict.
+   * and appends complete in order, so clients see events in revision order.
    */
   async #step(boardId: BoardId, command: Command, ctx: CommandContext): Promise<{ done: Promise<Outcome> }> {
     for (let attempt = 0; ; attempt++) {
@@ -199,8 +251,6 @@ export class BoardService {
       if (!state) return settled({ ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) });
       const seen = this.#ops.get(boardId)?.get(command.opId);
       if (seen) return { done: seen };
-      const stored = await this.#storedOutcome(boardId, command.opId);
-      if (stored) return { done: this.#remember(boardId, command.opId, Promise.resolve(stored)) };
       if (ctx.baseRevision !== undefined) await this.#durable(boardId);
       const stale = await this.#staleCheck(state, command, ctx.baseRevision);
       if (stale) return settled({ ok: false, rejection: stale });
@@ -214,30 +264,6 @@ export class BoardService {
         return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events: [] })) };
       }
       const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
-      if (!this.#storage.pipelinedAppends) {
-        // The outcome is known only once storage answers (another server may have written
-        // first), so memory changes only after the append succeeded: after a RevisionConflict
-        // the copy is still a true, older revision, and catching it up is enough to decide
-        // again. A reload instead would cost a whole board per lost race.
-        try {
-          await this.#storage.append(boardId, events);
-        } catch (err) {
-          this.#release(codes);
-          if (!(err instanceof RevisionConflict) || attempt >= MAX_RETRIES) {
-            this.evict(boardId);
-            throw err;
-          }
-          // A random pause of up to a few milliseconds, so that two servers that lost to each
-          // other do not retry in lockstep; then catch up and decide again at once.
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 4)));
-          await this.#catchUp(boardId, state);
-          continue;
-        }
-        for (const e of events) evolve(state, e);
-        this.#release(codes);
-        this.#emit(boardId, events);
-        return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events })) };
-      }
       for (const e of events) evolve(state, e);
       const outcome: Outcome = { ok: true, revision: state.revision, events };
       const done = this.#storage.append(boardId, events).then(
@@ -256,6 +282,16 @@ export class BoardService {
         }
       );
       this.#tails.set(boardId, done.then(noop, noop));
+      if (this.#storage.pipelinedAppends) {
+        return { done: this.#remember(boardId, command.opId, done) };
+      }
+      try {
+        await done;
+      } catch (err) {
+        // Another server wrote to this board first (PostgreSQL scale-out): reload and decide again.
+        if (err instanceof RevisionConflict && attempt < MAX_RETRIES) continue;
+        throw err;
+      }
       return { done: this.#remember(boardId, command.opId, done) };
     }
   }
@@ -284,20 +320,13 @@ export class BoardService {
     return this.#serial(boardId, async () => {
       const state = this.#boards.get(boardId);
       if (!state || state.revision >= revision) return;
-      await this.#catchUp(boardId, state).catch((err: unknown) => {
+      try {
+        for (const e of await this.#storage.eventsSince(boardId, state.revision)) evolve(state, e);
+      } catch (err) {
+        this.evict(boardId);
         console.error(`board ${boardId}: catching up with another server failed, reloading it on next use:`, err);
-      });
+      }
     });
-  }
-
-  /** Folds what storage has beyond the copy in memory into it; on failure, drops the copy. */
-  async #catchUp(boardId: BoardId, state: BoardState): Promise<void> {
-    try {
-      for (const e of await this.#storage.eventsSince(boardId, state.revision)) evolve(state, e);
-    } catch (err) {
-      this.evict(boardId);
-      throw err;
-    }
   }
 
   /** Drops a board from memory so the next access reloads it from storage. */
@@ -352,8 +381,7 @@ export class BoardService {
     if (state.revision - baseRevision > STALE_WINDOW) return reject('STALE', 'The board changed too much since this view; reload it', details);
     const since = await this.#storage.eventsSince(state.id, baseRevision);
     const hit = since.find((e) => touchedCards(e).some((id) => cards.includes(id)));
-    if (!hit) return null;
-    return reject('STALE', 'Someone changed this card after your view of it', { ...details, cardId: touchedCards(hit)[0], changedBy: hit.actor.name, changedAt: hit.at });
+    return hit ? staleRejection(hit, details) : null;
   }
 
   #serial<T>(boardId: BoardId, task: () => Promise<T>): Promise<T> {
@@ -426,6 +454,10 @@ export const DEFAULT_COLUMNS = [
 
 function codesNeeded(command: Command): number {
   return command.type === 'createCard' || command.type === 'addColumn' ? 1 : 0;
+}
+
+function staleRejection(hit: BoardEvent, details: { baseRevision: number; revision: number }): Rejection {
+  return reject('STALE', 'Someone changed this card after your view of it', { ...details, cardId: touchedCards(hit)[0], changedBy: hit.actor.name, changedAt: hit.at });
 }
 
 function commandCards(command: Command): string[] {

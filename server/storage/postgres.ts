@@ -18,8 +18,9 @@
  * - nothing read is shared: every call parses fresh objects from the database's answer.
  *
  * `pipelinedAppends` is false: an append's outcome is known only when PostgreSQL answers
- * (another server may have written first), so the board service decides the next command
- * only after it, and reloads the board after a `RevisionConflict`.
+ * (another server may have written first). The board service uses `appendDecided` instead:
+ * it decides a command while the board's row is locked, after folding in whatever other
+ * servers appended, so its commands never lose a race to another server's.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -121,18 +122,41 @@ export class PostgresStorage implements Storage {
   }
 
   async append(boardId: BoardId, events: BoardEvent[]): Promise<void> {
+    if (events.length === 0) {
+      this.#db();
+      return;
+    }
+    await this.#write(boardId, null, () => events);
+  }
+
+  async appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<void> {
+    await this.#write(boardId, revision, decide);
+  }
+
+  /**
+   * One append transaction: lock the board's row, hand `decide` what was appended after
+   * `known` (nothing is read when `known` is null: a plain append), check and write what it
+   * returns. Everything before COMMIT happens under the row lock.
+   */
+  async #write(boardId: BoardId, known: number | null, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<void> {
     const pool = this.#db();
-    if (events.length === 0) return;
-    const last = events[events.length - 1];
-    const notice = JSON.stringify({ b: boardId, r: last.revision, n: this.#node } satisfies Notice);
-    const codes = events.flatMap(codesIssued);
+    let first = 0;
     try {
       await transaction(pool, async (client) => {
         const { rows } = await client.query<{ revision: number; snapshot_revision: number }>(
           'SELECT revision, snapshot_revision FROM boards WHERE id = $1 FOR UPDATE', [boardId]
         );
         const row = rows[0];
+        if (known !== null && !row) throw new Error(`board ${boardId} is not in the database`);
+        const missed = known !== null && row && row.revision > known
+          ? (await client.query<{ body: BoardEvent }>('SELECT body FROM events WHERE board_id = $1 AND revision > $2 ORDER BY revision', [boardId, known])).rows.map((r) => r.body)
+          : [];
+        const events = decide(missed);
+        if (!events || events.length === 0) return;
+        first = events[0].revision;
         checkContinues(boardId, row?.revision ?? 0, events);
+        const last = events[events.length - 1];
+        const notice = JSON.stringify({ b: boardId, r: last.revision, n: this.#node } satisfies Notice);
         if (!row) {
           const state = replay(boardId, events);
           await client.query(
@@ -155,6 +179,7 @@ export class PostgresStorage implements Storage {
               state && JSON.stringify(state), state?.revision ?? null, CHANNEL, notice]
           );
         }
+        const codes = events.flatMap(codesIssued);
         if (codes.length > 0) {
           await client.query(
             'INSERT INTO codes (code, kind, board_id, item_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])',
@@ -170,7 +195,7 @@ export class PostgresStorage implements Storage {
       }
       // Another server created this board, or appended this revision, first.
       const { rows } = await pool.query<{ revision: number }>('SELECT revision FROM boards WHERE id = $1', [boardId]);
-      throw new RevisionConflict(boardId, (rows[0]?.revision ?? 0) + 1, events[0].revision);
+      throw new RevisionConflict(boardId, (rows[0]?.revision ?? 0) + 1, first);
     }
   }
 

@@ -58,6 +58,14 @@ export interface Storage {
    * covers only the commands it ran or loaded, and a client may resend to another server.
    */
   findOp?(boardId: BoardId, opId: OpId): Promise<BoardEvent[]>;
+  /**
+   * Stores shared by several servers: appends the events `decide` returns, calling it while
+   * the board is locked against every server's appends. It gets the events appended after
+   * `revision` (what the caller's copy lacks, usually nothing) and returns events continuing
+   * the board's revision, or null to append nothing. So a command decided this way can never
+   * lose a race to another server, however busy the board. Rejects like `append`.
+   */
+  appendDecided?(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<void>;
 }
 
 export class RevisionConflict extends Error {

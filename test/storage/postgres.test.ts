@@ -6,7 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { newOpId, replay, type BoardId, type CardId } from '../../src/lib/domain';
+import {
+  decide, evolve, newCardId, newColumnId, newOpId, randomCode, replay, type BoardEvent, type BoardId, type CardId
+} from '../../src/lib/domain';
 import { BoardService } from '../../server/board-service';
 import { scaleOut, type ScaleOut } from '../../server/scale';
 import { createStorage } from '../../server/storage/index';
@@ -371,5 +373,58 @@ describe('two board services on one database', () => {
       await expect.poll(async () => (await service.getBoard(boardId))?.revision).toBe(final?.revision);
       expect(await service.getBoard(boardId)).toEqual(final);
     }
+  });
+});
+
+describe('postgres appendDecided', () => {
+  it('hands decide what others appended after the caller\'s revision, and appends nothing on null', async () => {
+    const url = await server.createDatabase();
+    const [a, b] = [await openStore(url), await openStore(url)];
+    const board = busyBoard(2);
+    await appendEach(a, board);
+    const seenAt = board.state.revision;
+    const theirs = board.move(board.lastCardId(), 0);
+    await a.append(board.id, theirs);
+
+    const calls: BoardEvent[][] = [];
+    await b.appendDecided(board.id, seenAt, (missed) => (calls.push(missed), null));
+    expect(calls).toEqual([theirs]);
+    expect((await b.loadBoard(board.id))?.revision).toBe(board.state.revision);
+
+    const mine = board.move(board.lastCardId(), 2);
+    await b.appendDecided(board.id, seenAt, (missed) => (calls.push(missed), mine));
+    expect(calls[1]).toEqual(theirs);
+    expect(await a.eventsSince(board.id, 0)).toEqual(board.events);
+    await b.appendDecided(board.id, board.state.revision, (missed) => (calls.push(missed), null));
+    expect(calls[2]).toEqual([]);
+  });
+
+  it('never loses a race: decisions through two stores on one board form one gapless sequence', async () => {
+    const url = await server.createDatabase();
+    const stores = [await openStore(url), await openStore(url)];
+    const board = busyBoard(0);
+    await appendEach(stores[0], board);
+    const card = board.lastCardId();
+    // Each writer keeps its own copy and decides one command at a time, as a server does.
+    const writers = stores.map((store) => ({ store, state: structuredClone(board.state) }));
+    let moves = 0;
+    await Promise.all(writers.map(async (w) => {
+      for (let k = 0; k < 45; k++) {
+        await w.store.appendDecided(board.id, w.state.revision, (missed) => {
+          for (const e of missed) evolve(w.state, e);
+          const decision = decide(w.state, { type: 'moveCard', opId: newOpId(), cardId: card, toColumnId: w.state.columns[(w.state.revision % 2) + 1].id }, { newCardId, newColumnId, newCode: () => randomCode(8) });
+          if (!decision.ok || decision.events.length !== 1) throw new Error('the move should change the board');
+          const e = { ...decision.events[0], boardId: board.id, revision: w.state.revision + 1, at: new Date().toISOString(), source: 'api', actor: { id: 'u', name: 'U' }, opId: newOpId() } as BoardEvent;
+          evolve(w.state, e);
+          moves++;
+          return [e];
+        });
+      }
+    }));
+    const events = await stores[0].eventsSince(board.id, 0);
+    expect(moves).toBe(90);
+    expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i + 1));
+    expect(events).toHaveLength(board.events.length + 90);
+    expect(await stores[1].loadBoard(board.id)).toEqual(replay(board.id, events));
   });
 });
