@@ -371,7 +371,62 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
   });
 });
 
+describe('with accounts', () => {
+  const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
+  let acc: TestApp;
+  const cookies: Record<string, string> = {};
+
+  async function call(method: string, p: string, who: string, body?: unknown) {
+    const res = await fetch(acc.url + p, {
+      method,
+      headers: { cookie: `kb_session=${cookies[who] ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+    return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()), setCookie: res.headers.get('set-cookie') };
+  }
+  async function login(who: string, email: string, password: string) {
+    const r = await call('POST', '/api/auth/login', who, { email, password });
+    expect(r.status).toBe(200);
+    cookies[who] = /kb_session=([^;]+)/.exec(r.setCookie!)![1];
+  }
+
+  beforeAll(async () => {
+    acc = await startTestApp({ admin: ADMIN });
+    await login('admin', ADMIN.email, ADMIN.password);
+    for (const who of ['viewer', 'editor']) {
+      expect((await call('POST', '/api/users', 'admin', { email: `${who}@example.test`, name: `The ${who}`, password: `${who}-password-1` })).status).toBe(201);
+      await login(who, `${who}@example.test`, `${who}-password-1`);
+    }
+  });
+  afterAll(async () => acc.close());
+
+  it('lets a viewer preview but not record a print; an editor records it under their own name', async () => {
+    const board = JSON.parse((await call('POST', '/api/boards', 'admin', { name: 'Team' })).body.toString()) as BoardJson;
+    for (const [who, role] of [['viewer', 'viewer'], ['editor', 'editor']]) {
+      expect((await call('POST', `/api/boards/${board.id}/members`, 'admin', { email: `${who}@example.test`, role })).status).toBe(200);
+    }
+    expect((await call('POST', `/api/boards/${board.id}/cards`, 'admin', { title: 'A card' })).status).toBe(201);
+    const pdf = `/api/boards/${board.id}/print.pdf?layout=a4-8`;
+
+    const preview = await call('GET', `${pdf}&preview=1`, 'viewer');
+    expect([preview.status, preview.type]).toEqual([200, 'application/pdf']);
+    const refused = await call('GET', pdf, 'viewer');
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body.toString()).error.code).toBe('FORBIDDEN');
+    expect((await call('GET', pdf, 'anonymous')).status).toBe(401);
+
+    const printed = await call('GET', pdf, 'editor');
+    expect([printed.status, printed.body.subarray(0, 5).toString()]).toEqual([200, '%PDF-']);
+    const events = JSON.parse((await call('GET', `/api/boards/${board.id}/events?since=0`, 'admin')).body.toString()).events as BoardEvent[];
+    const records = events.filter((e) => e.type === 'cardsPrinted');
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ source: 'print', actor: { name: 'The editor' } });
+  });
+});
+
 describe('markPrinted', () => {
+  const PRINTER = { id: 'u_printer', name: 'Printer person' };
+
   it('leaves out cards whose printed fields changed during the render, and records the rest', async () => {
     const b = await makeBoard({ 'To do': ['Edited', 'Moved', 'Described', 'Untouched'] });
     const boardId = b.id as BoardId;
@@ -384,10 +439,10 @@ describe('markPrinted', () => {
     await command(b, { type: 'moveCard', cardId: id('Moved'), toColumnId: b.col.Doing });
     await command(b, { type: 'updateCard', cardId: id('Described'), changes: { description: 'only on screen' } });
 
-    await markPrinted(t.app.service, boardId, [id('Edited'), id('Moved'), id('Described'), id('Untouched')], 'a4-8', rendered);
+    await markPrinted(t.app.service, boardId, [id('Edited'), id('Moved'), id('Described'), id('Untouched')], 'a4-8', rendered, PRINTER);
     const recorded = (await events(b, rendered)).filter((e) => e.type === 'cardsPrinted');
     expect(recorded).toHaveLength(1);
-    expect(recorded[0]).toMatchObject({ cardIds: [id('Moved'), id('Described'), id('Untouched')], source: 'print', layout: 'a4-8' });
+    expect(recorded[0]).toMatchObject({ cardIds: [id('Moved'), id('Described'), id('Untouched')], source: 'print', layout: 'a4-8', actor: PRINTER });
     // The edited card's paper shows its old title: it stays in the reprint queue.
     expect(await titlesIn(b, 'reprint')).toEqual(['Edited']);
     expect((await pdfText(await print(b, 'layout=a4-8&select=reprint&preview=1')))).toContain('Edited again');
@@ -398,7 +453,7 @@ describe('markPrinted', () => {
     const rendered = (await t.app.service.getBoard(b.id as BoardId))!.revision;
     await command(b, { type: 'updateCard', cardId: b.card.Only, changes: { due: '2031-01-02' } });
     const before = (await events(b)).length;
-    await markPrinted(t.app.service, b.id as BoardId, [b.card.Only as CardId], 'a6', rendered);
+    await markPrinted(t.app.service, b.id as BoardId, [b.card.Only as CardId], 'a6', rendered, PRINTER);
     expect(await events(b)).toHaveLength(before);
     expect(await titlesIn(b, 'new')).toEqual(['Only']);
   });

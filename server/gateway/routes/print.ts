@@ -8,8 +8,9 @@
  *   all or column:<columnId> (column signs) and all (the board sign).
  * - preview=1: the same PDF shown inline, and nothing is recorded. Without it the PDF is an
  *   attachment, and printing cards records them as printed (a `cardsPrinted` event with
- *   source `print`), which takes them out of the "new" and reprint queues. Signs record
- *   nothing: a board has no printed state for them.
+ *   source `print`, by the caller), which takes them out of the "new" and reprint queues;
+ *   that needs edit access to the board, a preview only read access. Signs record nothing:
+ *   a board has no printed state for them.
  *
  * Errors are JSON, never a half PDF: an unknown layout, a malformed selection or an id not on
  * the board is 400 (UNKNOWN_LAYOUT, INVALID_SELECTION, NOT_FOUND), a selection that holds
@@ -25,7 +26,7 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TLSSocket } from 'node:tls';
-import { cloneBoard, newOpId, type BoardId, type BoardState, type CardId } from '../../../src/lib/domain';
+import { cloneBoard, newOpId, type Actor, type BoardId, type BoardState, type CardId } from '../../../src/lib/domain';
 import { LAYOUT_IDS, type LayoutId } from '../../../src/lib/print/layouts';
 import { NothingToPrintError, PrintRequestError, planPrint, type PrintPlan } from '../../../src/lib/print/select';
 import type { BoardService } from '../../board-service';
@@ -52,8 +53,10 @@ async function printPdf(r: Request, api: ApiContext): Promise<void> {
   const plan = planOrFail(board, query.get('layout'), query.get('select') ?? 'all');
   const publicUrl = originOrFail(r, api);
   const records = !preview && plan.cards.length > 0;
-  // A GET that records is a write: a link on another site must not be able to mark a
-  // board's cards printed with a visitor's session. Browsers say where a request came from.
+  // A GET that records is a write: it needs edit access (a viewer may still preview), and a
+  // link on another site must not be able to mark a board's cards printed with a visitor's
+  // session. Browsers say where a request came from.
+  if (records) r.authorize(boardId, 'edit');
   if (records && r.req.headers['sec-fetch-site'] === 'cross-site') {
     throw new HttpError(403, 'CROSS_SITE', 'A print that records cards as printed must be started from this site; add preview=1 to only view the PDF');
   }
@@ -68,7 +71,7 @@ async function printPdf(r: Request, api: ApiContext): Promise<void> {
     transform: (chunk, _encoding, done) => done(null, chunk),
     flush: (done) => {
       if (!records) return done();
-      markPrinted(api.service, boardId, plan.cards.map((c) => c.id), plan.layout, board.revision).then(
+      markPrinted(api.service, boardId, plan.cards.map((c) => c.id), plan.layout, board.revision, apiContext(r.principal).actor).then(
         () => done(),
         (err: unknown) => {
           console.error(`print ${boardId}: the PDF was rendered but could not be recorded as printed:`, err);
@@ -84,18 +87,20 @@ async function printPdf(r: Request, api: ApiContext): Promise<void> {
 }
 
 /**
- * Records that `cardIds` were printed as they stood at `revision`. A card whose printed
+ * Records, as `actor`, that `cardIds` were printed as they stood at `revision`. A card whose printed
  * fields changed after that (while the PDF rendered) is left out: its paper is already out of
  * date, so it must stay new or in the reprint queue. The check and the record are one command
  * (`baseRevision`), so no change can slip in between; a card touched in a way that does not
  * show on paper (a move) is recorded on the next attempt.
  */
-export async function markPrinted(service: BoardService, boardId: BoardId, cardIds: CardId[], layout: LayoutId, revision: number): Promise<void> {
+export async function markPrinted(
+  service: BoardService, boardId: BoardId, cardIds: CardId[], layout: LayoutId, revision: number, actor: Actor
+): Promise<void> {
   let ids = cardIds;
   let base = revision;
   for (let attempt = 1; ; attempt++) {
     const command = { type: 'markPrinted' as const, opId: newOpId(), cardIds: ids, layout };
-    const outcome = await service.execute(boardId, command, { ...apiContext(), source: 'print', baseRevision: base });
+    const outcome = await service.execute(boardId, command, { actor, source: 'print', baseRevision: base });
     if (outcome.ok) return;
     if (outcome.rejection.code !== 'STALE' || attempt === MARK_ATTEMPTS) {
       throw new Error(`markPrinted was rejected: ${outcome.rejection.code} ${outcome.rejection.message}`);

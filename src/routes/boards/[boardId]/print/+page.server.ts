@@ -3,6 +3,7 @@ import { TLSSocket } from 'node:tls';
 import { error } from '@sveltejs/kit';
 import { ID_PATTERN, cloneBoard, type BoardId } from '$lib/domain';
 import { localDate } from '$lib/components/print/geometry';
+import { authorizeBoard } from '../../../../../server/auth/permissions';
 import { InvalidHostError, isLocalOnly, printOrigin } from '../../../../../server/print/origin';
 import type { PageServerLoad } from './$types';
 
@@ -26,6 +27,8 @@ export const load: PageServerLoad = async ({ params, locals, request, platform, 
 		board: cloneBoard(board),
 		origin,
 		localOnly: isLocalOnly(origin),
+		// Recording a print (the download) needs edit access; a viewer may still open the PDF.
+		canRecord: authorizeBoard(locals.principal, board.id, 'edit', (u, b) => locals.app.accounts.roleOf(u, b)).ok,
 		printedOn: localDate(new Date()),
 		initial: { layout: url.searchParams.get('layout'), select: url.searchParams.get('select') }
 	};
