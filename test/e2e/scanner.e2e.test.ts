@@ -36,8 +36,8 @@ interface TestBoard {
   card: Record<string, { id: string; code: string }>;
 }
 
-async function makeBoard(cards: Record<string, string[]>): Promise<TestBoard> {
-  const created = await api<BoardJson>(server.url, 'POST', '/api/boards', { name: `Scan ${Math.random().toString(36).slice(2, 7)}` });
+async function makeBoard(cards: Record<string, string[]>, columns?: { name: string; wipLimit?: number }[]): Promise<TestBoard> {
+  const created = await api<BoardJson>(server.url, 'POST', '/api/boards', { name: `Scan ${Math.random().toString(36).slice(2, 7)}`, columns });
   expect(created.status).toBe(201);
   const col = Object.fromEntries(created.body.columns.map((c) => [c.name, { id: c.id, code: c.code }]));
   const card: TestBoard['card'] = {};
@@ -214,7 +214,10 @@ describe('without the camera', () => {
   let board: TestBoard;
 
   beforeAll(async () => {
-    board = await makeBoard({ Backlog: ['Alpha', 'Bravo', 'Charlie', 'Write the release notes'] });
+    board = await makeBoard(
+      { Backlog: ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Write the release notes'], Doing: ['Busy'] },
+      [{ name: 'Backlog' }, { name: 'Doing', wipLimit: 1 }, { name: 'Review' }, { name: 'Done' }]
+    );
     const file = await clip('offline', [
       { seconds: 1.5 },
       { seconds: 1, qr: printed('C', board.card.Alpha.code) },
@@ -247,6 +250,15 @@ describe('without the camera', () => {
     await field.press('Enter');
     await expect.poll(() => columnOf(board, 'Write the release notes')).toBe('Done');
     expect((await moves(board, 'Write the release notes')).map((e) => e.source)).toEqual(['scan-manual']);
+
+    // Into a full column: asked at once, and moved past the limit only when confirmed.
+    await field.fill(board.card.Delta.code);
+    await field.press('Enter');
+    await page.locator(`[data-column-button="${board.col.Doing.id}"]`).click();
+    const dialog = page.getByRole('dialog', { name: 'Doing is at its WIP limit' });
+    await dialog.getByRole('button', { name: 'Go over the limit' }).click();
+    await expect.poll(() => columnOf(board, 'Delta')).toBe('Doing');
+    expect((await moves(board, 'Delta')).map((e) => e.source)).toEqual(['scan-manual']);
     await phone.ctx.close();
   });
 
