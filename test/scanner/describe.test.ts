@@ -32,11 +32,11 @@ describe('scan messages', () => {
     expect(wipQuestion(plan(['Fix login'], 'Done'))).toBeNull();
   });
 
-  it('tells the next step after a card is picked', () => {
+  it('says where a picked card is and how full the tray is', () => {
     const card = b.card('Fix login');
-    expect(describePick(card, { name: 'Doing' }, 'batch', 2, false).detail).toBe('In Doing · 2 in the tray · scan a column sign');
-    expect(describePick(card, { name: 'Doing' }, 'tap', 1, false).detail).toBe('In Doing · tap a column');
-    expect(describePick(card, { name: 'Doing' }, 'batch', 1, true)).toMatchObject({ tone: 'info', detail: 'Already in the tray · scan a column sign' });
+    expect(describePick(card, { name: 'Doing' }, 'batch', 2, false)).toEqual({ tone: 'ok', title: 'Fix login', detail: 'In Doing · 2 in the tray' });
+    expect(describePick(card, { name: 'Doing' }, 'tap', 1, false).detail).toBe('In Doing · tap its new column');
+    expect(describePick(card, { name: 'Doing' }, 'batch', 1, true)).toMatchObject({ tone: 'info', detail: 'Already in the tray' });
   });
 
   it('says "not on this board" for another board’s code', () => {

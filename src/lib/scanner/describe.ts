@@ -45,10 +45,10 @@ export function describeElsewhere(code: string, where: Elsewhere): Message {
 }
 
 export function describePick(card: Card, column: Pick<ColumnView, 'name'>, mode: Mode, trayCount: number, again: boolean): Message {
-  const next = mode === 'tap' ? 'tap a column' : 'scan a column sign';
-  if (again) return { tone: 'info', title: card.title, detail: mode === 'tap' ? `Selected · ${next}` : `Already in the tray · ${next}` };
-  const tray = mode === 'batch' && trayCount > 1 ? `${trayCount} in the tray · ` : '';
-  return { tone: 'ok', title: card.title, detail: `In ${column.name} · ${tray}${next}` };
+  // Short: the toast sits on the camera view, and the panel below says what comes next.
+  if (mode === 'tap') return { tone: again ? 'info' : 'ok', title: card.title, detail: `In ${column.name} · tap its new column` };
+  if (again) return { tone: 'info', title: card.title, detail: 'Already in the tray' };
+  return { tone: 'ok', title: card.title, detail: `In ${column.name} · ${trayCount} in the tray` };
 }
 
 export function describeWalk(column: Pick<ColumnView, 'name'>): Message {
