@@ -73,7 +73,8 @@ const sections: [string, () => Promise<void>][] = [
   ['sync', syncSection],
   ['write', writeSection],
   ['qr', () => optional('qr', './qr.ts', 'benchDecoder')],
-  ['print', () => optional('print', './print.ts', 'benchPrint')]
+  ['print', () => optional('print', './print.ts', 'benchPrint')],
+  ['insight', () => optional('insight', './insight.ts', 'benchInsight')]
 ];
 
 for (const [name, fn] of sections) {

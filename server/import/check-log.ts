@@ -49,7 +49,7 @@ function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
   const entry = (columnId: string, rank: string, cardId: string) => {
     if (!column(columnId)) return `no column ${columnId} at this point`;
     if (!validRank(rank)) return `rank "${rank}" is not an order key`;
-    const clash = (s.order[columnId] ?? []).find((id) => id !== cardId && s.cards[id].rank === rank);
+    const clash = rankHolder(s, columnId, rank, cardId);
     return clash ? `rank "${rank}" is already held by card ${clash} in that column` : null;
   };
   switch (e.type) {
@@ -91,6 +91,20 @@ function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
     default:
       return assertNever(e);
   }
+}
+
+/** Another live card in the column with this rank, found by binary search (the column is sorted by rank, then id). */
+function rankHolder(s: BoardState, columnId: string, rank: string, cardId: string): string | null {
+  const ids = s.order[columnId] ?? [];
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s.cards[ids[mid]].rank < rank) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < ids.length && s.cards[ids[i]].rank === rank; i++) if (ids[i] !== cardId) return ids[i];
+  return null;
 }
 
 function unique(ids: string[], what: string): string | null {

@@ -20,6 +20,8 @@ export class History {
   #ops = 0;
   #codes = 0;
   #actor: Actor = { id: 'u_ann', name: 'Ann' };
+  /** Card ids by title, so that long generated histories stay linear. */
+  readonly #byTitle = new Map<string, CardId>();
   #source: Source = 'drag';
 
   constructor(columns: ColumnSpec[], start: string, name = 'Insight test', boardId = 'b_insight') {
@@ -50,9 +52,9 @@ export class History {
   }
 
   card(title: string): CardId {
-    const c = Object.values(this.state.cards).find((x) => x.title === title);
-    if (!c) throw new Error(`no card ${title}`);
-    return c.id;
+    const id = this.#byTitle.get(title);
+    if (!id) throw new Error(`no card ${title}`);
+    return id;
   }
 
   create(title: string, column: string, fields: Partial<CardFields> = {}): this {
@@ -103,6 +105,8 @@ export class History {
       } as BoardEvent;
       evolve(this.state, e);
       this.events.push(e);
+      if (e.type === 'cardCreated') this.#byTitle.set(e.card.title, e.card.id);
+      if (e.type === 'cardUpdated' && e.changes.title !== undefined) this.#byTitle.set(e.changes.title, e.cardId);
     }
   }
 
