@@ -22,6 +22,7 @@ import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import type QRCode from 'qrcode';
 import type { BoardState, Card, Column } from '../../src/lib/domain';
+import { localDate } from '../../src/lib/print/date';
 import { qrFor, quietZone } from '../../src/lib/print/qr';
 import { encodePayload, payloadPath } from '../../src/lib/qr/payload';
 import { LAYOUTS, mm, pageSizePt, slotBox, type CardSheetLayout, type LayoutId, type SignLayout, type SlotBox } from './layouts';
@@ -383,12 +384,6 @@ const INK = '#111111';
 const INK_SOFT = '#3d3d3d';
 const INK_FAINT = '#6b6b6b';
 const RULE = '#9a9a9a';
-
-/** YYYY-MM-DD in the server's time zone (where the team is, for a self-hosted board). */
-function localDate(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
 
 interface JobContext {
   pen: Pen;

@@ -55,9 +55,3 @@ export function cardGeometry(layout: CardSheetLayout, modules: number): CardGeom
     tagPt: st.metaPt * 0.86
   };
 }
-
-/** YYYY-MM-DD in the local time zone (the page load runs it on the server, as the PDF stamps the day). */
-export function localDate(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}

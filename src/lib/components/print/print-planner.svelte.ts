@@ -8,7 +8,7 @@
  */
 import { SvelteSet } from 'svelte/reactivity';
 import { assertNever, cardsInOrder, needsReprint, type BoardState, type Card, type CardId, type Column, type ColumnId } from '$lib/domain';
-import { LAYOUTS, isLayoutId, pageCount, slotsPerPage, type LayoutId } from '$lib/print/layouts';
+import { LAYOUTS, LAYOUT_IDS, isLayoutId, pageCount, slotsPerPage, type LayoutId } from '$lib/print/layouts';
 import { NothingToPrintError, parseSelection, planPrint, type PrintPlan } from '$lib/print/select';
 
 /** What the page prints: cards on a card layout, or one of the two kinds of sign. */
@@ -16,7 +16,7 @@ export type Mode = 'cards' | 'column-signs' | 'board-sign';
 export type CardChoice = 'all' | 'new' | 'reprint' | 'column' | 'cards';
 export type SignChoice = 'all' | 'column';
 
-export const CARD_LAYOUTS = (Object.keys(LAYOUTS) as LayoutId[]).filter((id) => LAYOUTS[id].kind === 'cards');
+export const CARD_LAYOUTS = LAYOUT_IDS.filter((id) => LAYOUTS[id].kind === 'cards');
 
 /** One thing the preview draws: a card, a column sign or the board sign. */
 export type PrintItem = { kind: 'card'; card: Card } | { kind: 'column'; column: Column } | { kind: 'board' };

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import { error } from '@sveltejs/kit';
 import { ID_PATTERN, cloneBoard, type BoardId } from '$lib/domain';
-import { localDate } from '$lib/components/print/geometry';
+import { localDate } from '$lib/print/date';
 import { authorizeBoard } from '../../../../../server/auth/permissions';
 import { InvalidHostError, isLocalOnly, printOrigin } from '../../../../../server/print/origin';
 import type { PageServerLoad } from './$types';
