@@ -87,11 +87,11 @@ async function printPdf(r: Request, api: ApiContext): Promise<void> {
 }
 
 /**
- * Records, as `actor`, that `cardIds` were printed as they stood at `revision`. A card whose printed
- * fields changed after that (while the PDF rendered) is left out: its paper is already out of
- * date, so it must stay new or in the reprint queue. The check and the record are one command
- * (`baseRevision`), so no change can slip in between; a card touched in a way that does not
- * show on paper (a move) is recorded on the next attempt.
+ * Records, as `actor`, that `cardIds` were printed as they stood at `revision`. A card whose
+ * printed fields changed after that (while the PDF rendered) is left out: its paper is already
+ * out of date, so it must stay new or in the reprint queue. The check and the record are one
+ * command (`baseRevision`), so no change can slip in between; a card touched in a way that
+ * does not show on paper (a move) is recorded on the next attempt.
  */
 export async function markPrinted(
   service: BoardService, boardId: BoardId, cardIds: CardId[], layout: LayoutId, revision: number, actor: Actor
