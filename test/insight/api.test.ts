@@ -143,6 +143,8 @@ describe('export and import, Kanbridge format', () => {
       return JSON.stringify(file);
     };
     const moved = events.findIndex((e) => e.type === 'cardMoved');
+    const created = events.map((e, i) => [e, i] as const).filter(([e]) => e.type === 'cardCreated').map(([, i]) => i);
+    const rankOf = (f: ReturnType<typeof fileOf>, i: number) => (f.events[i] as { card: { rank: string } }).card;
     const cases: [string, string, RegExp, string?][] = [
       ['truncated JSON', good.slice(0, good.length / 2), /not valid JSON/],
       ['empty body', '', /the file is empty/],
@@ -152,7 +154,11 @@ describe('export and import, Kanbridge format', () => {
       ['a move of a card that does not exist', edit((f) => ((f.events[moved] as { cardId: string }).cardId = 'c_ghost')), /no card c_ghost at this point/, `events.${moved}`],
       ['a revision out of place', edit((f) => (f.events[3].revision = 9)), /revision is 9, expected 4/, 'events.3'],
       ['an unknown event type', edit((f) => ((f.events[2] as { type: string }).type = 'cardTeleported')), /events.2.type: Invalid discriminator value/, 'events.2.type'],
-      ['a second board', edit((f) => f.events.splice(4, 0, { ...f.events[0], revision: 5 })), /boardCreated may only be the first event/, 'events.4']
+      ['a second board', edit((f) => f.events.splice(4, 0, { ...f.events[0], revision: 5 })), /boardCreated may only be the first event/, 'events.4'],
+      ['a rank that is not an order key', edit((f) => (rankOf(f, created[1]).rank = '!!')), /rank "!!" is not an order key/, `events.${created[1]}`],
+      // Equal ranks would break ties by id, and ids are new after an import: the order could change.
+      // H then A are created in Backlog, one after the other.
+      ['two cards with one rank', edit((f) => (rankOf(f, created[3]).rank = rankOf(f, created[2]).rank)), /is already held by card/, `events.${created[3]}`]
     ];
     expect(events.length).toBe(34);
     const before = await boardCount();
