@@ -205,6 +205,8 @@ describe('walking the wall', () => {
     expect(held.map((e) => e.source)).toEqual(['scan', 'api']);
     expect(await columnOf(board, 'Held card')).toBe('Backlog');
     expect(await page.locator('[data-feed-tone]', { hasText: 'Walking Review' }).count()).toBe(1);
+    // The scanner noticed that its move was undone by someone else, and said so.
+    await expect.poll(() => feedText(page)).toContainEqual(expect.stringMatching(/Held card.*Moved on to Backlog by someone else/));
     await phone.ctx.close();
   });
 });
@@ -291,8 +293,9 @@ describe('without the camera', () => {
     await page.getByRole('button', { name: 'Start camera' }).click();
     await page.locator('[data-pending="3"]').waitFor({ state: 'attached', timeout: 20_000 });
     await expect.poll(() => page.locator('[data-move-state="pending"]').count()).toBe(1);
+    // Written through to IndexedDB (asynchronously), in scan order.
+    await expect.poll(async () => (await page.evaluate(readQueue)).map((q) => q.cardId)).toEqual(['Alpha', 'Bravo', 'Charlie'].map((t) => board.card[t].id));
     const queued = await page.evaluate(readQueue);
-    expect(queued.map((q) => q.cardId)).toEqual(['Alpha', 'Bravo', 'Charlie'].map((t) => board.card[t].id));
     expect((await events(board)).filter((e) => e.source === 'scan')).toEqual([]);
 
     await phone.ctx.setOffline(false);

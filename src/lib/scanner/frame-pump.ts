@@ -18,6 +18,8 @@ export interface FrameResult {
 
 export type DecoderState = 'loading' | 'ready' | 'degraded';
 
+const STALLED_MS = 3_000;
+
 export interface FramePumpOptions {
   onResult: (r: FrameResult) => void;
   onDecoder: (state: DecoderState) => void;
@@ -30,6 +32,7 @@ export class FramePump {
   #video: HTMLVideoElement | null = null;
   #handle: { kind: 'video' | 'animation'; id: number } | null = null;
   #busy = false;
+  #sentAt = 0;
   #last = -Infinity;
   #id = 0;
   /** Frame size per request id, for the answer. */
@@ -75,10 +78,14 @@ export class FramePump {
   async #tick(now: number): Promise<void> {
     const video = this.#video;
     if (!video) return;
+    // A frame the worker never answered (it crashed, or the message was lost) must not stop
+    // scanning for good.
+    if (this.#busy && now - this.#sentAt > STALLED_MS) this.#busy = false;
     // -5 ms: frame callbacks jitter, and a 10 fps camera should not drop to every other frame.
     if (!this.#busy && now - this.#last >= (this.#opts.intervalMs ?? 100) - 5 && video.videoWidth > 0) {
       this.#busy = true;
       this.#last = now;
+      this.#sentAt = now;
       try {
         const bitmap = await createImageBitmap(video);
         const id = ++this.#id;
