@@ -22,12 +22,13 @@ import { PostgresStorage } from './storage/postgres';
 import type { Storage } from './storage/types';
 
 /**
- * The adapter's own connections: one held for LISTEN, one for publishing. Only one for
- * publishing, because the adapter emits a broadcast to this server's own sockets once its
- * NOTIFY is done: with a single connection, NOTIFYs complete in call order, so events reach
- * every client, here and elsewhere, in revision order.
+ * The adapter's own connections: one held for LISTEN, the rest for publishing. The adapter
+ * emits a broadcast to this server's own sockets only once its NOTIFY is done, and a NOTIFY
+ * takes a round trip: with one publishing connection, fan-out on a busy install would queue
+ * behind it. With several, two events of one board may reach a client out of order under
+ * load; clients order events by revision and fetch a missing one (SyncCore), as after any gap.
  */
-const ADAPTER_POOL = 2;
+const ADAPTER_POOL = 5;
 const HEARTBEAT_INTERVAL = 1_000;
 const HEARTBEAT_TIMEOUT = 3_000;
 
@@ -44,8 +45,12 @@ export interface ScaleOut {
 export async function scaleOut(storage: Storage, service: BoardService): Promise<ScaleOut | null> {
   if (!(storage instanceof PostgresStorage)) return null;
   const stopWatching = await storage.watchAppends((boardId, revision) => void service.refresh(boardId, revision));
-  const pool = new pg.Pool({ ...storage.connection, max: ADAPTER_POOL });
+  // Broadcasts are not data: their NOTIFYs need not wait for the database's WAL flush.
+  const pool = new pg.Pool({ ...storage.connection, max: ADAPTER_POOL, options: '-c synchronous_commit=off' });
   pool.on('error', (e) => console.error(`kanbridge: Socket.IO adapter lost a PostgreSQL connection: ${e.message}`));
+  // The adapter holds its LISTEN connection checked out, where the pool does not listen for
+  // errors: without this, a database restart would end the process. The adapter reconnects.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     adapter: () => createAdapter(pool, {
       heartbeatInterval: HEARTBEAT_INTERVAL,

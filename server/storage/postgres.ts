@@ -83,6 +83,9 @@ export class PostgresStorage implements Storage {
     // An idle connection that breaks (the database restarted) is dropped from the pool and
     // the next query opens a new one; without a listener the error would end the process.
     pool.on('error', (e) => console.error(`kanbridge: PostgreSQL connection lost: ${e.message}`));
+    // A connection that breaks while checked out fails its query; the error it also emits
+    // must not end the process.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       const client = await pool.connect();
       try {

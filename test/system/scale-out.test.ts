@@ -191,9 +191,13 @@ describe('Kanbridge servers sharing one PostgreSQL database', () => {
     // resend the move they never heard back about: applied at most once, wherever it landed.
     const resumed: { had: BoardEvent[]; again: ReturnType<typeof client> }[] = [];
     for (const [i, m] of movers.entries()) {
+      // What it had, each once; like a real client it resumes from the last revision it
+      // has without a gap before it.
       const had = [...m.received];
-      const since = had.length;
-      expectEachOnce(had, 0, since);
+      const revisions = new Set(had.map((e) => e.revision));
+      expect(revisions.size).toBe(had.length);
+      let since = 0;
+      while (revisions.has(since + 1)) since++;
       const again = client(i === 0 ? a : b);
       expect((await again.join(board.id, since)).ok).toBe(true);
       const resend = unanswered.find((u) => board.cards[i].id === u.cardId);
