@@ -7,10 +7,11 @@
  *   so each client receives it once, whichever server it is connected to.
  * - Boards cached in memory: each append's transaction sends a notice that PostgreSQL
  *   delivers at commit (PostgresStorage.watchAppends). On one from another server, the
- *   board service catches its copy up (BoardService.refresh), so reads here show other
- *   servers' moves within a notice's delay, without waiting for a command of this server to
- *   run into a RevisionConflict. Being sent by the database, not by the appending server,
- *   the notice is not lost when that server dies just after committing.
+ *   board service catches its copy up (BoardService.refresh), so the copy stays warm: the
+ *   next command here finds nothing to fold in under the board's lock, and a read finds
+ *   nothing newer when it checks. Being sent by the database, not by the appending server,
+ *   the notice is not lost when that server dies just after committing. (Correctness does
+ *   not hang on it: commands fold in what they lack under the lock, reads check storage.)
  * - Short adapter heartbeats: a killed server drops out of the cluster within seconds.
  *   Until it does, a presence query (fetchSockets) waits for its answer, and joining a
  *   board waits with it.
