@@ -74,6 +74,10 @@ const sections: [string, () => Promise<void>][] = [
   ['write', writeSection],
   ['qr', () => optional('qr', './qr.ts', 'benchDecoder')],
   ['print', () => optional('print', './print.ts', 'benchPrint')],
+  ['scanner', () => optional('scanner', './scanner.ts', 'benchScanner')],
+  ['wall', () => optional('wall', './wall.ts', 'benchWall')],
+  ['insight', () => optional('insight', './insight.ts', 'benchInsight')],
+  ['scale', () => optional('scale', './scale.ts', 'benchScale')],
   ['insight', () => optional('insight', './insight.ts', 'benchInsight')]
 ];
 

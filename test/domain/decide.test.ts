@@ -221,3 +221,14 @@ describe('properties', () => {
     expect(titlesOf(state, col)[1]).toBe('t299');
   });
 });
+
+describe('text hygiene', () => {
+  it('drops control characters (NUL and friends) from everything people type, keeping newlines in descriptions', () => {
+    const { state } = makeBoard();
+    const [e] = run(state, { type: 'createCard', opId: op(), title: 'Nul\u0000 in\u0007 title', description: 'line one\nline\u0000 two', tags: ['t\u0000ag'] });
+    const card = state.cards[(e as { card: { id: string } }).card.id];
+    expect(card).toMatchObject({ title: 'Nul in title', description: 'line one\nline two', tags: ['tag'] });
+    run(state, { type: 'renameColumn', opId: op(), columnId: state.columns[0].id, name: 'To\u0000do' });
+    expect(state.columns[0].name).toBe('Todo');
+  });
+});

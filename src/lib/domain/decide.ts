@@ -67,7 +67,7 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
     case 'moveCard':
       return moveCard(state, command);
     case 'addColumn': {
-      const name = command.name.trim();
+      const name = stripControl(command.name).trim();
       if (!name) return no(reject('INVALID', 'A column needs a name'));
       if (state.columns.length >= LIMITS.columns) return no(reject('INVALID', `A board has at most ${LIMITS.columns} columns`));
       const id = command.columnId ?? ctx.newColumnId();
@@ -84,7 +84,7 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
     case 'renameColumn': {
       const column = findColumn(state, command.columnId);
       if (!column) return no(columnMissing(command.columnId));
-      const name = command.name.trim();
+      const name = stripControl(command.name).trim();
       if (!name) return no(reject('INVALID', 'A column needs a name'));
       return name === column.name ? ok() : ok({ type: 'columnRenamed', columnId: column.id, name });
     }
@@ -112,7 +112,7 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       return ok({ type: 'wipLimitSet', columnId: column.id, wipLimit: command.wipLimit, hard });
     }
     case 'renameBoard': {
-      const name = command.name.trim();
+      const name = stripControl(command.name).trim();
       if (!name) return no(reject('INVALID', 'A board needs a name'));
       return name === state.name ? ok() : ok({ type: 'boardRenamed', name });
     }
@@ -215,7 +215,14 @@ function neighboursUnchanged(state: BoardState, cardId: CardId, rank: string): b
 type Cleaned = { ok: true; value: Partial<CardFields> } | { ok: false; rejection: Rejection };
 
 /** Trims and checks card fields; the protocol schemas bound sizes, this keeps the meaning. */
-export function cleanFields(input: Partial<CardFields>): Cleaned {
+/** Control characters (NUL and friends) never belong in text people see; tabs and newlines may. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+export const stripControl = (s: string): string => s.replace(CONTROL, '');
+
+export function cleanFields(raw: Partial<CardFields>): Cleaned {
+  const input: Partial<CardFields> = { ...raw };
+  for (const k of ['title', 'description', 'assignee'] as const) if (typeof input[k] === 'string') input[k] = stripControl(input[k]);
+  if (input.tags) input.tags = input.tags.map(stripControl);
   const value: Partial<CardFields> = {};
   if (input.title !== undefined) {
     const title = input.title.replace(/\s+/g, ' ').trim();
@@ -285,11 +292,11 @@ export function decideCreateBoard(
   columns: { name: string; wipLimit?: number | null; wipHard?: boolean }[],
   ctx: DecideContext
 ): Decision {
-  const boardName = name.trim();
+  const boardName = stripControl(name).trim();
   if (!boardName) return no(reject('INVALID', 'A board needs a name'));
   if (columns.length > LIMITS.columns) return no(reject('INVALID', `A board has at most ${LIMITS.columns} columns`));
   const cols: Column[] = columns.map((c, i) => ({
-    id: ctx.newColumnId(), name: c.name.trim(), code: ctx.newCode(), wipLimit: c.wipLimit ?? null, wipHard: c.wipHard ?? false,
+    id: ctx.newColumnId(), name: stripControl(c.name).trim(), code: ctx.newCode(), wipLimit: c.wipLimit ?? null, wipHard: c.wipHard ?? false,
     stage: defaultStage(c.name, columns.length > 1 && i === columns.length - 1)
   }));
   if (cols.some((c) => !c.name)) return no(reject('INVALID', 'Every column needs a name'));
