@@ -9,13 +9,17 @@
  */
 import { cloneBoard, newId, type BoardId, type Code } from '../../src/lib/domain';
 import { analyseWall } from '../../src/lib/wall/analyse';
-import type { WallApplyResult, WallScan } from '../../src/lib/wall/types';
+import type { FoundCode, WallApplyResult, WallScan } from '../../src/lib/wall/types';
 import type { BoardService } from '../board-service';
 import { applyScan, type ApplyRequest } from './apply';
 import { DecodeError, type WallDecoder } from './decoder';
 import { inspectPhoto, MAX_PHOTO_PIXELS, PhotoRefused } from './intake';
 import type { DecodedPhoto } from './passes';
 import { ScanStore } from './scan-store';
+
+/** Enough for any wall; a photo full of other boards' codes does not cost a look-up each. */
+const MAX_OWNER_LOOKUPS = 40;
+const OWNED = { card: 'Card on', column: 'Column sign of', board: 'Sign of' } as const;
 
 export class WallScans {
   readonly #service: BoardService;
@@ -44,7 +48,7 @@ export class WallScans {
 
     const body: WallScan = {
       scanId: newId<string>('ws'), revision: board.revision, width: decoded.width, height: decoded.height,
-      codes: analysis.codes, columns: analysis.columns, cards: analysis.cards, notSeen: analysis.notSeen, plan: analysis.plan
+      codes: await this.#nameOwners(analysis.codes), columns: analysis.columns, cards: analysis.cards, notSeen: analysis.notSeen, plan: analysis.plan
     };
     this.#store.put({ boardId, body, lanes: analysis.lanes, staying: analysis.staying });
     return body;
@@ -82,6 +86,20 @@ export class WallScans {
           throw new PhotoRefused(500, 'DECODE_FAILED', 'Reading the photo failed; try again or take another photo');
       }
     }
+  }
+
+  /** Other boards' codes say whose they are ("Card on “Marketing”"), when that board is here. */
+  async #nameOwners(codes: FoundCode[]): Promise<FoundCode[]> {
+    const names = new Map<string, string | null>();
+    for (const c of codes) {
+      if (c.status !== 'foreign' || !c.code || names.has(c.code) || names.size >= MAX_OWNER_LOOKUPS) continue;
+      const owner = await this.#service.findCode(c.code);
+      names.set(c.code, owner ? ((await this.#service.getBoard(owner.boardId))?.name ?? null) : null);
+    }
+    return codes.map((c) => {
+      const name = c.status === 'foreign' && c.code ? names.get(c.code) : null;
+      return name ? { ...c, note: `${OWNED[c.kind as keyof typeof OWNED]} “${name}”` } : c;
+    });
   }
 
   /** Codes were found but none is this board's: say whose they are, if they are Kanbridge's. */

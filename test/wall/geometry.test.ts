@@ -193,7 +193,7 @@ describe('cards in lanes, property', () => {
           expect(result.lanes.get(state.columns[li].id) ?? []).toEqual(lane.cards.map((k) => cards.get(k)));
         });
       }),
-      { numRuns: 1000 }
+      { numRuns: 600 }
     );
   });
 });

@@ -81,7 +81,7 @@ describe('reading a wall photo', () => {
 
   it('reports another board’s card and a stranger’s QR code in red, and never acts on them', () => {
     const foreign = scan.codes.find((c) => inside(centre(c.corners), photo.quads.get(FOREIGN)!))!;
-    expect(foreign).toMatchObject({ kind: 'card', status: 'foreign', note: 'Not a card of this board' });
+    expect(foreign).toMatchObject({ kind: 'card', status: 'foreign', note: 'Card on “Marketing”' });
     expect(foreign.cardId).toBeUndefined();
     const wifi = scan.codes.find((c) => c.text === WIFI_TEXT)!;
     expect(wifi).toMatchObject({ kind: 'unknown', code: null, status: 'unknown' });

@@ -120,7 +120,7 @@ function foundCode(f: Classified, note: string | undefined, moves: Map<CardId, P
 }
 
 const FOREIGN = {
-  card: 'Not a card of this board',
+  card: "Another board's card",
   column: "Another board's column sign",
   board: "Another board's sign"
 } as const;
