@@ -16,6 +16,9 @@ export default defineConfig(async ({ command }): Promise<ViteUserConfig> => ({
     // The JSON report feeds .ci/run's closing "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
+    // Polls wait for something to become true (a live update, a reconnect); on a busy shared
+    // machine that can take seconds. A poll that never succeeds still fails.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
     // Two projects: fast tests run in parallel; browser and multi-process tests run one file
     // at a time so that Chromium and child servers do not fight over two cores.
     projects: [
