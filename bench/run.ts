@@ -77,8 +77,7 @@ const sections: [string, () => Promise<void>][] = [
   ['scanner', () => optional('scanner', './scanner.ts', 'benchScanner')],
   ['wall', () => optional('wall', './wall.ts', 'benchWall')],
   ['insight', () => optional('insight', './insight.ts', 'benchInsight')],
-  ['scale', () => optional('scale', './scale.ts', 'benchScale')],
-  ['insight', () => optional('insight', './insight.ts', 'benchInsight')]
+  ['scale', () => optional('scale', './scale.ts', 'benchScale')]
 ];
 
 for (const [name, fn] of sections) {
