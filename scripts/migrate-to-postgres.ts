@@ -16,6 +16,8 @@
  *   after the copy is left as it is.
  */
 import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { FileAccounts } from '../server/auth/persistence';
+import { PgAccounts } from '../server/auth/pg-persistence';
 import { codesIssued } from '../server/storage/board-table';
 import { LowdbStorage } from '../server/storage/lowdb';
 import { PostgresStorage } from '../server/storage/postgres';
@@ -36,18 +38,36 @@ async function main(): Promise<number> {
     console.error('usage: node --import tsx scripts/migrate-to-postgres.ts --from <DATA_DIR> --to postgres://user:password@host/database');
     return 2;
   }
-  const source = new LowdbStorage(values.from);
-  await source.open();
+  // Accounts (users, memberships, tokens, sessions) go along with the boards. A database that
+  // already holds different accounts is refused before anything is written.
+  const fileAccounts = await new FileAccounts(values.from).load();
+  const pgAccounts = new PgAccounts(values.to);
   try {
-    const target = new PostgresStorage(values.to);
-    await target.open();
+    const there = await pgAccounts.load();
+    if (fileAccounts && there && !isDeepStrictEqual(fileAccounts.doc, there.doc)) {
+      console.error('the database holds different accounts; nothing was copied');
+      return 1;
+    }
+    const source = new LowdbStorage(values.from);
+    await source.open();
     try {
-      return await migrate(source, target);
+      const target = new PostgresStorage(values.to);
+      await target.open();
+      try {
+        const code = await migrate(source, target);
+        if (code === 0 && fileAccounts && !there) {
+          await pgAccounts.save(fileAccounts.doc, 0);
+          console.log(`copied the accounts of ${fileAccounts.doc.users.length} users`);
+        }
+        return code;
+      } finally {
+        await target.close();
+      }
     } finally {
-      await target.close();
+      await source.close();
     }
   } finally {
-    await source.close();
+    await pgAccounts.close();
   }
 }
 

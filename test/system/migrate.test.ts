@@ -16,6 +16,9 @@ import { LowdbStorage } from '../../server/storage/lowdb';
 import { PostgresStorage } from '../../server/storage/postgres';
 import type { Storage } from '../../server/storage/types';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { Accounts } from '../../server/auth/accounts';
+import { FileAccounts } from '../../server/auth/persistence';
+import { PgAccounts } from '../../server/auth/pg-persistence';
 import { ScriptedBoard } from '../storage/board-events';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -175,4 +178,34 @@ it('leaves a DATA_DIR alone while a server uses it', async () => {
     await running.close();
     await rm(from, { recursive: true, force: true });
   }
+});
+
+it('keeps every user, membership and token, and refuses a database with other accounts', async () => {
+  const from = await mkdtemp(join(tmpdir(), 'kanbridge-migrate-'));
+  const board = new ScriptedBoard('With people');
+  await withStore(new LowdbStorage(from, { fsync: false }), (s) => appendAll(s, board));
+  const local = await Accounts.open(new FileAccounts(from));
+  await local.bootstrap({ adminEmail: 'admin@example.test', adminPassword: 'admin-password-1' });
+  const { user } = await local.createUser({ email: 'ann@example.test', name: 'Ann', password: 'ann-password-1' });
+  await local.setMember(board.id, user.id, 'editor');
+  const { token } = await local.createToken(user.id, { name: 'ci', write: true });
+  const url = await db.createDatabase();
+
+  const run = await runMigration(from, url);
+  expect(run.code).toBe(0);
+  expect(run.out).toContain('copied the accounts of 2 users');
+  const pg = new PgAccounts(url);
+  const moved = await Accounts.open(pg);
+  expect(moved.users().map((u) => u.email).sort()).toEqual(['admin@example.test', 'ann@example.test']);
+  expect(moved.roleOf(user.id, board.id)).toBe('editor');
+  expect(moved.principal({ bearer: token })).toMatchObject({ kind: 'user', user: { email: 'ann@example.test' } });
+  expect(await moved.login('ann@example.test', 'ann-password-1')).not.toBeNull();
+
+  // The lowdb accounts change afterwards: the database now differs, and nothing is written.
+  await local.createUser({ email: 'bob@example.test', name: 'Bob', password: 'bob-password-1' });
+  const refused = await runMigration(from, url);
+  expect(refused.code).toBe(1);
+  expect(refused.out).toContain('the database holds different accounts; nothing was copied');
+  await pg.close();
+  await rm(from, { recursive: true, force: true });
 });
