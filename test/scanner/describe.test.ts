@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeElsewhere, describePick, describePlan, describeRejection, describeUndo, wipQuestion } from '../../src/lib/scanner/describe';
+import { describeElsewhere, describePick, describePlan, describeRejection, describeUndo, wipQuestion, wipQuestionFor } from '../../src/lib/scanner/describe';
 import { planMoves } from '../../src/lib/scanner/plan';
 import { scanBoard } from './board';
 
@@ -30,6 +30,12 @@ describe('scan messages', () => {
     expect(q?.title).toBe('Review is at its WIP limit');
     expect(q?.message).toBe('Review has 1 card and a limit of 1. Moving these 2 cards takes it to 3. Go over the limit?');
     expect(wipQuestion(plan(['Fix login'], 'Done'))).toBeNull();
+  });
+
+  it('asks about a limit it did not foresee from the refusal’s details', () => {
+    const q = wipQuestionFor({ code: 'WIP_LIMIT', message: 'Review is at its limit of 2; confirm to go over', details: { columnName: 'Review', wipLimit: 2, count: 2 } });
+    expect(q).toMatchObject({ title: 'Review is at its WIP limit', message: 'Review has 2 cards and a limit of 2. Go over the limit?' });
+    expect(wipQuestionFor({ code: 'WIP_LIMIT', message: '' }).message).toBe('This column is full. Go over the limit?');
   });
 
   it('says where a picked card is and how full the tray is', () => {

@@ -106,6 +106,20 @@ export function wipQuestion(plan: MovePlan): WipQuestion | null {
   };
 }
 
+/** The WIP question for one move refused on this phone's view (WIP_LIMIT with its details). */
+export function wipQuestionFor(error: ApiError): WipQuestion {
+  const d = error.details ?? {};
+  const column = typeof d.columnName === 'string' ? d.columnName : 'This column';
+  const limit = typeof d.wipLimit === 'number' ? ` and a limit of ${d.wipLimit}` : '';
+  const state = typeof d.count === 'number' ? `has ${count(d.count, 'card')}${limit}` : 'is full';
+  return {
+    title: `${column} is at its WIP limit`,
+    message: `${column} ${state}. Go over the limit?`,
+    confirmLabel: 'Go over the limit',
+    cancelLabel: 'Don’t move'
+  };
+}
+
 /** A queued move the server refused, said with the card's name and what happened instead. */
 export function describeRejection(title: string, toColumn: string, error: ApiError): Message {
   const d = error.details ?? {};

@@ -33,6 +33,7 @@ import {
   describeUndo,
   describeWalk,
   wipQuestion,
+  wipQuestionFor,
   type Message,
   type WipQuestion
 } from './describe';
@@ -101,16 +102,8 @@ export class ScannerSession {
     this.#deps = deps;
     this.state = initialState(mode);
     this.#chain = deps.ready;
-    this.#confirmWip = async (error) => {
-      const d = error.details ?? {};
-      const column = typeof d.columnName === 'string' ? d.columnName : 'This column';
-      return this.#ask({
-        title: `${column} is at its WIP limit`,
-        message: `${error.message.replace(/; confirm to go over$/, '')}. Go over the limit?`,
-        confirmLabel: 'Go over the limit',
-        cancelLabel: 'Don’t move'
-      });
-    };
+    // A limit this phone did not foresee (the column filled meanwhile): asked per card.
+    this.#confirmWip = (error) => this.#ask(wipQuestionFor(error));
     sync.explainRejection = (p, e) => this.#rejected(p, e);
   }
 
