@@ -107,7 +107,9 @@ export class WallDecoder {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: pathToFileURL(this.#workerFile).href } });
+    // No inherited Node options: the server's own (an --input-type, a test runner's loader) can
+    // keep the worker from starting, and the bootstrap brings the one loader it needs.
+    const worker = new Worker(BOOTSTRAP, { workerData: { entry: pathToFileURL(this.#workerFile).href }, execArgv: [] });
     // Never keeps the process alive on its own: a server shutting down does not wait for it.
     worker.unref();
     worker.on('message', (reply: DecodeReply) => this.#reply(reply));

@@ -90,9 +90,14 @@ export async function decodeWallPhoto(input: Uint8Array, read: ReadBarcodes, lim
   const passes: PassReport[] = [];
   const unread: ReadResult[] = [];
 
-  for (const pass of FULL_PASSES) {
+  // The next pass's image is prepared (sharp, on libuv's threads) while zxing reads this one.
+  const prepare = (p: Sharpen) => greyRgba(photo().sharpen({ sigma: p.sigma, m1: 0, m2: p.m2 }));
+  let next = prepare(FULL_PASSES[0].sharpen);
+  for (let i = 0; i < FULL_PASSES.length; i++) {
     const started = Date.now();
-    const results = await read(await greyRgba(photo().sharpen({ sigma: pass.sharpen.sigma, m1: 0, m2: pass.sharpen.m2 })), FULL_OPTIONS);
+    const image = await next;
+    if (i + 1 < FULL_PASSES.length) next = prepare(FULL_PASSES[i + 1].sharpen);
+    const results = await read(image, FULL_OPTIONS);
     let got = 0, added = 0;
     for (const r of results) {
       if (!r.isValid) {
@@ -100,9 +105,9 @@ export async function decodeWallPhoto(input: Uint8Array, read: ReadBarcodes, lim
         continue;
       }
       got++;
-      if (findings.add({ text: r.text, corners: cornersOf(r), pass: pass.name })) added++;
+      if (findings.add({ text: r.text, corners: cornersOf(r), pass: FULL_PASSES[i].name })) added++;
     }
-    passes.push({ name: pass.name, read: got, added, ms: Date.now() - started });
+    passes.push({ name: FULL_PASSES[i].name, read: got, added, ms: Date.now() - started });
   }
 
   const started = Date.now();
