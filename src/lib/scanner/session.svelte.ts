@@ -334,7 +334,7 @@ export class ScannerSession {
     const title = place?.card.title ?? 'A card';
     const via: Via = p.source === 'scan-manual' ? 'manual' : 'camera';
     this.#watch.delete(command.cardId);
-    const retry = (extra: Partial<Command>) => () => void this.#send({ ...command, ...extra, opId: newOpId() } as Command, via);
+    const retry = (extra: { override?: boolean }) => () => void this.#send({ ...command, ...extra, opId: newOpId() }, via);
     const action =
       error.code === 'STALE' && to && place && place.column.id !== to.id
         ? { label: `Move to ${to.name} anyway`, run: retry({}) }

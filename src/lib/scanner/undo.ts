@@ -21,8 +21,6 @@ export interface UndoEntry {
 
 export const undoOpen = (entry: UndoEntry, now: number): boolean => now - entry.at < UNDO_MS;
 
-export const undoLeftMs = (entry: UndoEntry, now: number): number => Math.max(0, UNDO_MS - (now - entry.at));
-
 export interface UndoPlan {
   commands: { command: Extract<Command, { type: 'moveCard' }>; via: Via; title: string }[];
   /** Cards no longer in the column the scan put them in. */
