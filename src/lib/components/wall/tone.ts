@@ -27,6 +27,11 @@ export function labelOf(code: FoundCode, tone: Tone, result: MoveResult | undefi
 	return code.note ?? null;
 }
 
+/** A code the scan cannot use for this board (red before anything is applied). */
+export function isProblem(c: FoundCode): boolean {
+	return c.status === 'unplaced' || c.status === 'foreign' || c.status === 'unknown';
+}
+
 export function centre(c: Corners): Point {
 	return { x: (c[0].x + c[1].x + c[2].x + c[3].x) / 4, y: (c[0].y + c[1].y + c[2].y + c[3].y) / 4 };
 }

@@ -11,7 +11,8 @@
  */
 import { SvelteSet } from 'svelte/reactivity';
 import type { BoardState, CardId } from '$lib/domain';
-import type { FoundCode, MoveResult, PlannedMove, WallScan } from '$lib/wall/types';
+import type { MoveResult, PlannedMove, WallScan } from '$lib/wall/types';
+import { toneOf, type Tone } from './tone';
 import { applyMoves, uploadPhoto } from './wall-api';
 
 export type Phase = 'idle' | 'reading' | 'review' | 'applying' | 'applied';
@@ -43,14 +44,11 @@ export class WallReview {
 
 	readonly resultOf = $derived(new Map(this.results.map((r) => [r.cardId, r])));
 
-	/** Codes by colour: green where the board agrees, orange for moves, red for the rest. */
+	/** Codes by the colour they have on the photo now (a move applied turns green). */
 	readonly counts = $derived.by(() => {
-		const codes = this.scan?.codes ?? [];
-		return {
-			agrees: codes.filter((c) => c.status === 'agrees').length,
-			moves: codes.filter((c) => c.status === 'moves').length,
-			problems: codes.filter((c) => isProblem(c)).length
-		};
+		const counts: Record<Tone, number> = { ok: 0, move: 0, off: 0, bad: 0 };
+		for (const c of this.scan?.codes ?? []) counts[toneOf(c, this.kept, c.cardId ? this.resultOf.get(c.cardId) : undefined)]++;
+		return counts;
 	});
 
 	/** Soft-limit refusals the user may confirm. */
@@ -125,9 +123,4 @@ export class WallReview {
 		this.kept.clear();
 		this.focus = null;
 	}
-}
-
-/** Red on the photo: a code the scan cannot use for this board. */
-export function isProblem(c: FoundCode): boolean {
-	return c.status === 'unplaced' || c.status === 'foreign' || c.status === 'unknown';
 }
