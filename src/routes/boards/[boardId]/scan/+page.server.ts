@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { ID_PATTERN, cloneBoard, type BoardId } from '$lib/domain';
-import { boardRole, may } from '$lib/components/account/role';
 import { MODES, type Mode } from '$lib/scanner/modes';
+import { authorizeBoard } from '../../../../../server/auth/permissions';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -12,10 +12,10 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const { app, principal } = locals;
 	const board = ID_PATTERN.test(params.boardId) ? await app.service.getBoard(params.boardId as BoardId) : null;
 	if (!board) error(404, { message: 'This board does not exist, or it was removed.', code: 'NOT_FOUND' });
-	// The hook let the request through, so there is a role; the fallback only satisfies types.
-	const role = boardRole(principal, board.id, (u, b) => app.accounts.roleOf(u, b)) ?? 'viewer';
+	// The server's own rule (the socket checks every command with it too).
+	const canMove = authorizeBoard(principal, board.id, 'move', (u, b) => app.accounts.roleOf(u, b)).ok;
 	const asked = url.searchParams.get('mode');
 	const mode: Mode = MODES.find((m) => m === asked) ?? 'batch';
 	// The service's state is live and mutated in place by later commands: hand out a copy.
-	return { board: cloneBoard(board), mode, canMove: may(role, 'move') };
+	return { board: cloneBoard(board), mode, canMove };
 };
