@@ -34,7 +34,7 @@ export interface PhotoHeader {
 }
 
 /** Checks an upload and reads its size from the header; throws PhotoRefused. */
-export async function inspectPhoto(bytes: Uint8Array, limits = { maxPixels: MAX_PHOTO_PIXELS }): Promise<PhotoHeader> {
+export async function inspectPhoto(bytes: Uint8Array): Promise<PhotoHeader> {
   if (bytes.length === 0) throw new PhotoRefused(400, 'EMPTY_BODY', 'Send the photo as the request body (JPEG or PNG)');
   const type = sniffPhoto(bytes);
   if (!type) throw new PhotoRefused(415, 'NOT_AN_IMAGE', 'This is not a JPEG or PNG photo');
@@ -47,9 +47,9 @@ export async function inspectPhoto(bytes: Uint8Array, limits = { maxPixels: MAX_
   } catch {
     throw new PhotoRefused(422, 'UNREADABLE_IMAGE', `The ${type.toUpperCase()} file is damaged or incomplete`);
   }
-  if (width * height > limits.maxPixels) {
+  if (width * height > MAX_PHOTO_PIXELS) {
     const mp = (width * height) / 1e6;
-    throw new PhotoRefused(413, 'TOO_MANY_PIXELS', `The photo has ${mp >= 1000 ? Math.round(mp).toLocaleString('en') : mp.toFixed(1)} megapixels; at most ${limits.maxPixels / 1e6} are read`, { width, height });
+    throw new PhotoRefused(413, 'TOO_MANY_PIXELS', `The photo has ${mp >= 1000 ? Math.round(mp).toLocaleString('en') : mp.toFixed(1)} megapixels; at most ${MAX_PHOTO_PIXELS / 1e6} are read`, { width, height });
   }
   return { type, width, height };
 }

@@ -98,7 +98,7 @@ export class WallScans {
     }
     return codes.map((c) => {
       const name = c.status === 'foreign' && c.code ? names.get(c.code) : null;
-      return name ? { ...c, note: `${OWNED[c.kind as keyof typeof OWNED]} “${name}”` } : c;
+      return name && c.kind !== 'unknown' ? { ...c, note: `${OWNED[c.kind]} “${name}”` } : c;
     });
   }
 
