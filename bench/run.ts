@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { round } from './stats';
 import { runSync } from './sync';
-import { moveCost } from './write-cost';
+import { moveCosts } from './write-cost';
 
 interface Row {
   section: string;
@@ -54,8 +54,7 @@ async function syncSection() {
 }
 
 async function writeSection() {
-  const small = await moveCost(1_000);
-  const big = await moveCost(100_000);
+  const { small, big } = await moveCosts(1_000, 100_000);
   add({ section: 'write', figure: 'cost per durable move, 100k-card board', value: big, unit: 'ms', baseline: { name: '1k-card board', value: small }, ratio: big / small, target: '<= 1.5× the 1k board', met: big / small <= 1.5 });
 }
 

@@ -1,35 +1,47 @@
 /**
- * Write cost per move on a small and a huge board (in process, durable LowdbStorage): an
- * append must not depend on the board's size.
+ * Write cost per move on a small and a huge board: an append must not depend on the board's
+ * size. Each board lives in its own process (as it would on its own server), and the two
+ * processes take turns in rounds, so a burst of load on the shared machine hits both alike;
+ * the figure is the median of the rounds.
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { BoardService } from '../server/board-service';
-import { LowdbStorage } from '../server/storage/lowdb';
-import { newOpId, type CardId, type ColumnId } from '../src/lib/domain';
-import { seedBoard } from './seed';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { percentile } from './stats';
 
-export async function moveCost(cards: number, moves = 2_000): Promise<number> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kanbridge-bench-cost-'));
-  const storage = new LowdbStorage(dir, { compactEvery: 1_000_000 });
-  await storage.open();
-  const state = await seedBoard(storage, cards);
-  const service = new BoardService(storage);
-  const cardIds = Object.keys(state.cards) as CardId[];
-  const columns = state.columns.map((c) => c.id as ColumnId);
-  const actor = { id: 'bench', name: 'Bench' };
-  const run = async (n: number, offset: number) => {
-    for (let i = 0; i < n; i++) {
-      const r = await service.execute(state.id, { type: 'moveCard', opId: newOpId(), cardId: cardIds[((i + offset) * 7919) % cardIds.length], toColumnId: columns[(i + offset) % columns.length] }, { actor, source: 'api' });
-      if (!r.ok) throw new Error(r.rejection.message);
-    }
-  };
-  await run(200, 0); // warm-up: load, JIT
-  const t0 = performance.now();
-  await run(moves, 200);
-  const perMove = (performance.now() - t0) / moves;
-  await storage.close();
-  await fs.rm(dir, { recursive: true, force: true });
-  return perMove;
+const WORKER = new URL('./write-cost-worker.ts', import.meta.url).pathname;
+
+class Worker {
+  readonly #child: ChildProcess;
+  readonly #lines: AsyncIterator<string>;
+  constructor(cards: number) {
+    this.#child = spawn(process.execPath, ['--import', 'tsx', WORKER, String(cards)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.#lines = createInterface({ input: this.#child.stdout! })[Symbol.asyncIterator]();
+  }
+  async next(): Promise<string> {
+    const { value, done } = await this.#lines.next();
+    if (done) throw new Error('write-cost worker ended early');
+    return value;
+  }
+  /** Runs `moves` durable moves; answers the mean milliseconds per move. */
+  async run(moves: number): Promise<number> {
+    this.#child.stdin!.write(`${moves}\n`);
+    return Number(await this.next());
+  }
+  stop() {
+    this.#child.stdin!.end();
+  }
+}
+
+export async function moveCosts(small = 1_000, big = 100_000, rounds = 9, moves = 300): Promise<{ small: number; big: number }> {
+  const a = new Worker(small);
+  const b = new Worker(big);
+  await Promise.all([a.next(), b.next()]); // "ready" once seeded and warmed up
+  const costs = { small: [] as number[], big: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    costs.small.push(await a.run(moves));
+    costs.big.push(await b.run(moves));
+  }
+  a.stop();
+  b.stop();
+  return { small: percentile(costs.small, 50), big: percentile(costs.big, 50) };
 }
