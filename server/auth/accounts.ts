@@ -247,6 +247,12 @@ export class Accounts {
     return { code, expiresAt };
   }
 
+  /** The board a pairing code is for while it is still valid (the pairing page names it), or null. */
+  pairingBoard(code: string): string | null {
+    const now = this.#now().toISOString();
+    return this.#doc.pairings.find((p) => p.hash === sha256(code) && p.expiresAt > now)?.boardId ?? null;
+  }
+
   /** Turns a pairing code into a scanner session (the phone's cookie value). */
   async redeemPairing(code: string, label: string): Promise<{ secret: string; scanner: ScannerSession }> {
     const secret = newSecret('s.');
