@@ -31,7 +31,7 @@ import {
 	type Source
 } from '../domain';
 import type { ApiError, ClientToServer, Presence, ServerToClient } from '../protocol';
-import { SyncClient, type ConnectionStatus, type PendingStore } from './client';
+import { SyncClient, type ConnectionStatus, type PendingStore, type RevokeReason } from './client';
 import type { PendingCommand } from './core';
 import type { Identity } from './identity.svelte';
 
@@ -79,6 +79,8 @@ export class BoardSync {
 	notices = $state.raw<Notice[]>([]);
 	/** The drag or keyboard move in progress, if any. */
 	gesture = $state<'pointer' | 'keyboard' | null>(null);
+	/** Set when the server took this viewer's access away; the board then stops syncing. */
+	revoked = $state<RevokeReason | null>(null);
 	#online = $state(true);
 	#me = $state('');
 
@@ -123,7 +125,11 @@ export class BoardSync {
 			store,
 			onChange: () => this.#sync(),
 			onRemote: (ids) => this.#flash(ids),
-			onRejected: (p, e) => this.#rejected(p, e)
+			onRejected: (p, e) => this.#rejected(p, e),
+			onRevoked: (reason) => {
+				this.revoked = reason;
+				this.stop();
+			}
 		});
 		this.#online = navigator.onLine;
 		const onOnline = () => {

@@ -15,6 +15,13 @@ import { remoteTouches, SyncCore, type PendingCommand } from './core';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
+/**
+ * Why the server stopped serving this board to this connection: `board`, access to the board
+ * was taken away (removed member, revoked scanner); `session`, the credentials themselves
+ * (signed out everywhere, unpaired phone, expired session).
+ */
+export type RevokeReason = 'board' | 'session';
+
 export type DispatchResult =
   | { ok: true; revision: number; events: BoardEvent[] }
   | { ok: false; error: ApiError; local: boolean };
@@ -39,6 +46,8 @@ export interface SyncClientOptions {
   onRemote?: (cardIds: string[], events: BoardEvent[]) => void;
   /** A queued command the server refused (e.g. a conflict settled by the server's order). */
   onRejected?: (pending: PendingCommand, error: ApiError) => void;
+  /** Access is gone; the client has stopped and will not reconnect by itself. */
+  onRevoked?: (reason: RevokeReason) => void;
   ackTimeoutMs?: number;
 }
 
@@ -86,18 +95,29 @@ export class SyncClient {
       this.#off.push(() => s.off(event, fn as never));
     };
     const onConnect = () => this.#join();
-    const onDisconnect = () => {
+    const onDisconnect = (reason: string) => {
       this.#joined = false;
       this.#inflight = new Set();
-      this.#setStatus('reconnecting');
+      // The server hangs up on a connection only when its credentials were revoked.
+      if (reason === 'io server disconnect') this.#revoke('session');
+      else this.#setStatus('reconnecting');
+    };
+    const onConnectError = (err: Error) => {
+      if (err.message === 'UNAUTHENTICATED') this.#revoke('session');
     };
     const onAttempt = (n: number) => {
       if (n >= OFFLINE_AFTER_ATTEMPTS) this.#setStatus('offline');
     };
     s.on('connect', onConnect);
     s.on('disconnect', onDisconnect);
+    s.on('connect_error', onConnectError);
     s.io.on('reconnect_attempt', onAttempt);
-    this.#off.push(() => s.off('connect', onConnect), () => s.off('disconnect', onDisconnect), () => s.io.off('reconnect_attempt', onAttempt));
+    this.#off.push(
+      () => s.off('connect', onConnect),
+      () => s.off('disconnect', onDisconnect),
+      () => s.off('connect_error', onConnectError),
+      () => s.io.off('reconnect_attempt', onAttempt)
+    );
     on('board:events', (msg) => {
       if (msg.boardId === this.boardId) this.#receive(msg.events);
     });
@@ -110,6 +130,9 @@ export class SyncClient {
       if (msg.boardId !== this.boardId) return;
       this.viewers = msg.viewers;
       this.#changed();
+    });
+    on('board:revoked', (msg) => {
+      if (msg.boardId === this.boardId) this.#revoke('board');
     });
     if (s.connected) this.#join();
     else s.connect();
@@ -142,11 +165,22 @@ export class SyncClient {
     return answer;
   }
 
+  /** Stops for good: retrying would only be refused again. */
+  #revoke(reason: RevokeReason): void {
+    if (this.#stopped) return;
+    // Already out of the board's room: nothing to leave.
+    this.#joined = false;
+    this.stop();
+    this.#opts.onRevoked?.(reason);
+  }
+
   #join(): void {
     if (this.#stopped) return;
     this.#socket.emit('board:join', { boardId: this.boardId, since: this.core.revision }, (r: JoinResult) => {
       if (!r.ok) {
-        console.warn(`could not join board ${this.boardId}: ${r.error.message}`);
+        // Access removed while this client was away (no revocation reached it).
+        if (r.error.code === 'FORBIDDEN') this.#revoke('board');
+        else console.warn(`could not join board ${this.boardId}: ${r.error.message}`);
         return;
       }
       this.#joined = true;
