@@ -1,5 +1,6 @@
 import type { App as KanbridgeApp } from '../server/app';
 import type { Principal } from '../server/auth/types';
+import type { Viewer } from '$lib/components/account/viewer';
 
 declare global {
   namespace App {
@@ -9,6 +10,10 @@ declare global {
       principal: Principal;
       /** Who page actions act as, in events. */
       actor: { id: string; name: string };
+    }
+    interface PageData {
+      /** Who is looking, loaded by the root layout for every page. */
+      viewer: Viewer;
     }
     interface Error {
       message: string;

@@ -4,21 +4,27 @@
  * stopped when the page goes away. Call during component initialisation.
  */
 import { onMount } from 'svelte';
+import { page } from '$app/state';
 import type { BoardState } from '../domain';
 import type { ApiError } from '../protocol';
 import { BoardSync, type ConfirmWip } from '../sync/board-sync.svelte';
 import { getIdentity } from '../sync/identity.svelte';
 import { localPendingStore } from '../sync/pending-store';
+import { actorIdOf } from './account/viewer';
 
 export function liveBoard(board: BoardState): BoardSync {
 	const sync = new BoardSync(board);
 	const identity = getIdentity();
+	// Signed in (or paired), the server names this viewer by the account, not by this browser:
+	// presence then lists the account's id, which "others" must leave out.
+	const actorId = actorIdOf(page.data.viewer);
 	onMount(() => {
-		sync.start(identity.load(), localPendingStore());
+		const own = identity.load();
+		sync.start(actorId ? { ...own, clientId: actorId } : own, localPendingStore());
 		return () => sync.stop();
 	});
 	$effect(() => {
-		sync.reidentify({ name: identity.name, clientId: identity.clientId });
+		if (!actorId) sync.reidentify({ name: identity.name, clientId: identity.clientId });
 	});
 	return sync;
 }
