@@ -415,7 +415,7 @@ describe('pages around the board', () => {
     await page.goto(`${server.url}/l/${review.code.toLowerCase()}`);
     expect(page.url()).toBe(`${server.url}/boards/${b.id}?column=${b.col.Review}`);
     await page.goto(`${server.url}/B/${board.code}`);
-    expect(page.url()).toBe(`${server.url}/boards/${b.id}`);
+    expect(page.url()).toBe(`${server.url}/boards/${b.id}/scan`);
 
     const missing = await page.goto(`${server.url}/C/ZZZZZZ`);
     expect(missing?.status()).toBe(404);
