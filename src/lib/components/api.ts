@@ -1,5 +1,5 @@
 /**
- * The accounts API as the pages call it: JSON in and out, and a refusal as the API words it
+ * The JSON API as the pages call it: JSON in and out, and a refusal as the API words it
  * (`{ error: { code, message } }`), so a page can show the server's own message.
  */
 export type ApiAnswer<T> = { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
