@@ -3,11 +3,10 @@
  * checks every command and request itself; this only keeps the page from offering what it
  * would refuse. The rules are the server's own (permissions.ts), not a second copy.
  */
-import { roleAllows, type BoardAction } from '../../../../server/auth/permissions';
+import { roleAllows } from '../../../../server/auth/permissions';
 import type { Principal, Role } from '../../../../server/auth/types';
 
 export type BoardRole = Role | 'scanner';
-export type { BoardAction };
 
 /**
  * The role a page principal acts with on `boardId`: admins and open installs (no accounts
@@ -25,8 +24,6 @@ export function boardRole(principal: Principal, boardId: string, roleOf: (userId
 			return principal.user.admin ? 'owner' : roleOf(principal.user.id, boardId);
 	}
 }
-
-export const may = (role: BoardRole, action: BoardAction): boolean => roleAllows(role, action);
 
 export const ROLE_LABEL: Record<BoardRole, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer', scanner: 'Scanner' };
 
@@ -47,4 +44,8 @@ export interface Abilities {
 	settings: boolean;
 }
 
-export const abilities = (role: BoardRole): Abilities => ({ move: may(role, 'move'), edit: may(role, 'edit'), settings: may(role, 'settings') });
+export const abilities = (role: BoardRole): Abilities => ({
+	move: roleAllows(role, 'move'),
+	edit: roleAllows(role, 'edit'),
+	settings: roleAllows(role, 'settings')
+});
