@@ -6,6 +6,7 @@
  * the renderer's own, not whatever the benchmark runner grew to before.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -72,6 +73,15 @@ interface ChildResult {
   peakRssMb: number;
 }
 
+/**
+ * The process's own high-water mark (VmHWM). Not `resourceUsage().maxRSS`: Linux keeps that
+ * across exec, so a child would report the benchmark runner's size when it was started.
+ */
+function peakRssMb(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
 async function child(): Promise<ChildResult> {
   const board = buildBoard();
   const cards = cardsInOrder(board);
@@ -86,7 +96,7 @@ async function child(): Promise<ChildResult> {
   // The first document parses the fonts (once per process), as a server's first print job does.
   const first = await once();
   const next = await once();
-  return { firstMs: first.ms, nextMs: next.ms, firstCpuMs: first.cpuMs, pages: first.pages, bytes: first.bytes, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { firstMs: first.ms, nextMs: next.ms, firstCpuMs: first.cpuMs, pages: first.pages, bytes: first.bytes, peakRssMb: peakRssMb() };
 }
 
 export async function benchPrint(): Promise<Record<string, number>> {

@@ -119,7 +119,9 @@ async function serverPeak(jpeg: Buffer): Promise<{ peakMb: number; idleMb: numbe
       `const d = new WallDecoder({ timeoutMs: 300000 });`,
       `await d.decode(new Uint8Array(readFileSync(${JSON.stringify(file)})), 40000000);`,
       `await d.close();`,
-      `console.log(JSON.stringify({ idle, peak: process.resourceUsage().maxRSS }));`
+      // VmHWM, not resourceUsage().maxRSS: Linux keeps the latter across exec (the runner's size).
+      `const peak = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);`,
+      `console.log(JSON.stringify({ idle, peak }));`
     ].join('\n');
     const child = path.join(dir, 'read.mjs');
     await writeFile(child, script);
