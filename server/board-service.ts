@@ -41,7 +41,7 @@ import {
   type Source
 } from '../src/lib/domain';
 import { reject } from '../src/lib/domain/rejections';
-import { RevisionConflict, type BoardSummary, type CodeOwner, type Storage } from './storage/types';
+import { type BoardSummary, type CodeOwner, type Storage } from './storage/types';
 
 export interface CommandContext {
   actor: Actor;
@@ -66,7 +66,6 @@ const REMEMBERED_OPS = 2_000;
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
 const STALE_WINDOW = 10_000;
-const MAX_RETRIES = 5;
 
 export class BoardService {
   readonly #storage: Storage;
@@ -246,54 +245,44 @@ export class BoardService {
    * and appends complete in order, so clients see events in revision order.
    */
   async #step(boardId: BoardId, command: Command, ctx: CommandContext): Promise<{ done: Promise<Outcome> }> {
-    for (let attempt = 0; ; attempt++) {
-      const state = this.#boards.get(boardId) ?? (await this.#load(boardId));
-      if (!state) return settled({ ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) });
-      const seen = this.#ops.get(boardId)?.get(command.opId);
-      if (seen) return { done: seen };
-      if (ctx.baseRevision !== undefined) await this.#durable(boardId);
-      const stale = await this.#staleCheck(state, command, ctx.baseRevision);
-      if (stale) return settled({ ok: false, rejection: stale });
-      const codes = await this.#reserveCodes(codesNeeded(command));
-      const decision = decide(state, command, this.#context(codes));
-      if (!decision.ok) {
+    const state = this.#boards.get(boardId) ?? (await this.#load(boardId));
+    if (!state) return settled({ ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) });
+    const seen = this.#ops.get(boardId)?.get(command.opId);
+    if (seen) return { done: seen };
+    if (ctx.baseRevision !== undefined) await this.#durable(boardId);
+    const stale = await this.#staleCheck(state, command, ctx.baseRevision);
+    if (stale) return settled({ ok: false, rejection: stale });
+    const codes = await this.#reserveCodes(codesNeeded(command));
+    const decision = decide(state, command, this.#context(codes));
+    if (!decision.ok) {
+      this.#release(codes);
+      return settled(decision);
+    }
+    if (decision.events.length === 0) {
+      return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events: [] })) };
+    }
+    const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
+    for (const e of events) evolve(state, e);
+    const outcome: Outcome = { ok: true, revision: state.revision, events };
+    const done = this.#storage.append(boardId, events).then(
+      () => {
         this.#release(codes);
-        return settled(decision);
-      }
-      if (decision.events.length === 0) {
-        return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events: [] })) };
-      }
-      const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
-      for (const e of events) evolve(state, e);
-      const outcome: Outcome = { ok: true, revision: state.revision, events };
-      const done = this.#storage.append(boardId, events).then(
-        () => {
-          this.#release(codes);
-          this.#emit(boardId, events);
-          return outcome;
-        },
-        (err: unknown) => {
-          this.#release(codes);
-          // The in-memory state ran ahead of what is on disk: forget it, and every command
-          // decided on top of it, so the next access reloads the truth from storage.
-          this.#boards.delete(boardId);
-          this.#ops.delete(boardId);
-          throw err;
-        }
-      );
-      this.#tails.set(boardId, done.then(noop, noop));
-      if (this.#storage.pipelinedAppends) {
-        return { done: this.#remember(boardId, command.opId, done) };
-      }
-      try {
-        await done;
-      } catch (err) {
-        // Another server wrote to this board first (PostgreSQL scale-out): reload and decide again.
-        if (err instanceof RevisionConflict && attempt < MAX_RETRIES) continue;
+        this.#emit(boardId, events);
+        return outcome;
+      },
+      (err: unknown) => {
+        this.#release(codes);
+        // The in-memory state ran ahead of what is on disk: forget it, and every command
+        // decided on top of it, so the next access reloads the truth from storage.
+        this.#boards.delete(boardId);
+        this.#ops.delete(boardId);
         throw err;
       }
-      return { done: this.#remember(boardId, command.opId, done) };
-    }
+    );
+    this.#tails.set(boardId, done.then(noop, noop));
+    // A store that cannot take a second append before the first is done gets one at a time.
+    if (!this.#storage.pipelinedAppends) await done;
+    return { done: this.#remember(boardId, command.opId, done) };
   }
 
   /** Resolves when everything handed to storage for this board so far is durable. */
