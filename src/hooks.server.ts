@@ -8,6 +8,7 @@
 import { error, redirect, type Handle } from '@sveltejs/kit';
 import type { App as KanbridgeApp } from '../server/app';
 import { authorizeBoard, type BoardAction } from '../server/auth/permissions';
+import { actorOf } from '../server/auth/actor';
 import { SESSION_COOKIE } from '../server/auth/constants';
 import { normaliseCode } from '$lib/domain';
 
@@ -21,10 +22,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.app = app;
   const principal = app.accounts.principal({ cookie: event.cookies.get(SESSION_COOKIE) ?? null });
   event.locals.principal = principal;
-  event.locals.actor =
-    principal.kind === 'user' ? { id: principal.user.id, name: principal.user.name }
-    : principal.kind === 'scanner' ? { id: principal.scanner.id, name: `${principal.scanner.label} (scanner)` }
-    : { id: 'web', name: 'Guest' };
+  event.locals.actor = actorOf(principal, { id: 'web', name: 'Guest' });
 
   const path = event.url.pathname;
   if (path.startsWith('/_app/') || PUBLIC.some((p) => p.test(path))) return resolve(event);

@@ -20,6 +20,7 @@ import {
 } from '../../src/lib/protocol';
 import { z } from 'zod';
 import type { Accounts } from '../auth/accounts';
+import { actorOf } from '../auth/actor';
 import { credentialsOf } from '../auth/cookies';
 import { authorizeBoard, commandAction, type BoardAction, type Decision } from '../auth/permissions';
 import type { Principal } from '../auth/types';
@@ -108,10 +109,7 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
     const id = hello.success && hello.data.clientId ? hello.data.clientId : socket.id;
     // Signed-in users act under their account; a paired phone under its label; an open install
     // under the name the browser chose.
-    const actor =
-      principal.kind === 'user' ? { id: principal.user.id, name: principal.user.name }
-      : principal.kind === 'scanner' ? { id: principal.scanner.id, name: `${principal.scanner.label} (scanner)` }
-      : { id, name };
+    const actor = actorOf(principal, { id, name });
     socket.data = { principal, actor, boards: new Set(), tokens: BURST, refilledAt: Date.now() };
 
     socket.on('board:join', (msg, ack) =>

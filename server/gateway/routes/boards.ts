@@ -13,6 +13,7 @@ import {
   sinceQuerySchema
 } from '../../../src/lib/protocol';
 import { commandAction } from '../../auth/permissions';
+import { actorOf } from '../../auth/actor';
 import type { Principal } from '../../auth/types';
 import type { CommandContext, Outcome } from '../../board-service';
 import type { ApiContext, Request, Route } from '../http';
@@ -22,9 +23,7 @@ const API_ACTOR = { id: 'api', name: 'API' };
 
 /** Commands from the API act under the caller's account (or as "API" on an open install). */
 export function apiContext(principal?: Principal): CommandContext {
-  if (principal?.kind === 'user') return { actor: { id: principal.user.id, name: principal.user.name }, source: 'api' };
-  if (principal?.kind === 'scanner') return { actor: { id: principal.scanner.id, name: `${principal.scanner.label} (scanner)` }, source: 'api' };
-  return { actor: API_ACTOR, source: 'api' };
+  return { actor: actorOf(principal, API_ACTOR), source: 'api' };
 }
 
 function checkBoard(r: Request, boardId: string): boolean {
