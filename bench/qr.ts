@@ -16,7 +16,7 @@ import type { RgbaImage } from '../src/lib/qr/decoder';
 import { imageToRgba, loadZxingNode, nodeDecoder } from '../src/lib/qr/decoder-node';
 import { percentile, round } from './stats';
 
-const FIXTURES = path.resolve('..', 'shared', 'fixtures', 'qr-photos');
+const FIXTURES = path.resolve('test', 'fixtures', 'qr-photos');
 const CARD_PAYLOAD = 'HTTP://KANBAN.LOCAL:3000/C/7K3M9Q';
 const SIZES = [
   [640, 480],

@@ -9,8 +9,8 @@ import { createDecoder, type DecodeResult, type Decoder, type ReadBarcodes, type
 import { decodeBuffer, decodeFile, imageToRgba, loadZxingNode, nodeDecoder } from '../../src/lib/qr/decoder-node';
 import { encodePayload, parsePayload } from '../../src/lib/qr/payload';
 
-/** CI lays a copy of shared/ beside the clone. */
-const FIXTURES = path.resolve('..', 'shared', 'fixtures', 'qr-photos');
+/** Real photos kept in the repository (source and licence in their README). */
+const FIXTURES = path.resolve('test', 'fixtures', 'qr-photos');
 const SETS = ['qrcode-1', 'qrcode-3', 'qrcode-4'] as const;
 
 interface Photo {
@@ -88,7 +88,7 @@ function centre(r: DecodeResult) {
   return { x: r.corners.reduce((s, p) => s + p.x, 0) / 4, y: r.corners.reduce((s, p) => s + p.y, 0) / 4 };
 }
 
-describe('real photos (shared/fixtures/qr-photos)', () => {
+describe('real photos (test/fixtures/qr-photos)', () => {
   it('reads far more than either engine alone, and never a wrong text', async () => {
     const photos: Photo[] = [];
     for (const set of SETS) {
