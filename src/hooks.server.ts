@@ -5,7 +5,7 @@
  * to the board the code belongs to (an inaccessible code looks unknown), everything else a
  * signed-in user. Until the first account exists the install is open.
  */
-import { error, redirect, type Handle } from '@sveltejs/kit';
+import { error, type Handle } from '@sveltejs/kit';
 import type { App as KanbridgeApp } from '../server/app';
 import { authorizeBoard, type BoardAction } from '../server/auth/permissions';
 import { actorOf } from '../server/auth/actor';
@@ -16,6 +16,19 @@ const PUBLIC = [/^\/login\/?$/, /^\/setup\/?$/, /^\/invite\/[^/]+\/?$/, /^\/pair
 const CODE_PAGE = /^\/([CLBclb])\/([^/]+)\/?$/;
 const BOARD_PAGE = /^\/boards\/([^/]+)(\/.*)?$/;
 
+/** A redirect answered directly: a thrown one must never escape the request it belongs to. */
+const seeOther = (location: string) => new Response(null, { status: 303, headers: { location } });
+
+/** True when every percent-escape in the path is complete and decodes to UTF-8. */
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   const app = (globalThis as { __kanbridge?: KanbridgeApp }).__kanbridge;
   if (!app) throw new Error('the Kanbridge server is not running in this process');
@@ -25,9 +38,12 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.actor = actorOf(principal, { id: 'web', name: 'Guest' });
 
   const path = event.url.pathname;
+  if (!decodable(path)) {
+    return new Response('Bad request: this address has a broken percent-escape.', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
   if (path.startsWith('/_app/') || PUBLIC.some((p) => p.test(path))) return resolve(event);
   if (principal.kind === 'anonymous') {
-    redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+    return seeOther(`/login?next=${encodeURIComponent(path + event.url.search)}`);
   }
   const can = (boardId: string, action: BoardAction) => authorizeBoard(principal, boardId, action, (u, b) => app.accounts.roleOf(u, b)).ok;
 
@@ -41,7 +57,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     if (owner && !can(owner.boardId, 'read')) error(404, { message: 'Nothing here has this code.', code: 'NOT_FOUND' });
   } else if (principal.kind === 'scanner') {
     // A paired phone belongs to one board's scanner.
-    redirect(303, `/boards/${principal.scanner.boardId}/scan`);
+    return seeOther(`/boards/${principal.scanner.boardId}/scan`);
   }
   return resolve(event);
 };
