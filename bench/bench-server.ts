@@ -34,8 +34,8 @@ if (mode === 'seed') {
 }
 const server = http.createServer();
 let boardId = 'raw-board';
-let cardIds: string[] = [];
-let columnIds: string[] = [];
+let cardIds: string[];
+let columnIds: string[];
 
 if (mode === 'raw') {
   const io = new Server(server, { serveClient: false });

@@ -181,7 +181,7 @@ async function textIn(file: string, page: number, box: { x: number; y: number; w
 }
 
 /** pdftotext drops a hyphen when it joins a broken word: compare without spaces and hyphens. */
-const squash = (s: string) => s.replace(/[\s\-]/g, '');
+const squash = (s: string) => s.replace(/[\s-]/g, '');
 
 interface Gray {
   width: number;

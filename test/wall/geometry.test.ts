@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newOpId, type BoardState, type CardId, type ColumnId } from '../../src/lib/domain';
+import { newOpId, type BoardState, type CardId } from '../../src/lib/domain';
 import { encodePayload } from '../../src/lib/qr/payload';
 import { analyseWall } from '../../src/lib/wall/analyse';
 import { wallFrame } from '../../src/lib/wall/frame';

@@ -216,6 +216,7 @@ type Cleaned = { ok: true; value: Partial<CardFields> } | { ok: false; rejection
 
 /** Trims and checks card fields; the protocol schemas bound sizes, this keeps the meaning. */
 /** Control characters (NUL and friends) never belong in text people see; tabs and newlines may. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 export const stripControl = (s: string): string => s.replace(CONTROL, '');
 

@@ -434,8 +434,13 @@ function regrid(plane: Plane, corners: Corners, version: number, k: number): Mod
   // Threshold halfway between the known dark and light modules, as first sampled.
   let dark = 0, darkN = 0, light = 0, lightN = 0;
   for (let i = 0; i < n * n; i++) {
-    if (known[i] === 1) (dark += sample(base[i])), darkN++;
-    else if (known[i] === 0) (light += sample(base[i])), lightN++;
+    if (known[i] === 1) {
+      dark += sample(base[i]);
+      darkN++;
+    } else if (known[i] === 0) {
+      light += sample(base[i]);
+      lightN++;
+    }
   }
   const threshold = (dark / darkN + light / lightN) / 2;
 
@@ -468,7 +473,7 @@ function regrid(plane: Plane, corners: Corners, version: number, k: number): Mod
   const touched: number[][] = Array.from({ length: side * side }, () => []);
   for (let i = 0; i < n * n; i++) {
     const { j } = cells[i];
-    touched[j].push(i), touched[j + 1].push(i), touched[j + side].push(i), touched[j + side + 1].push(i);
+    for (const k of [j, j + 1, j + side, j + side + 1]) touched[k].push(i);
   }
 
   // Search up to half a module each way, in eighths of a module.

@@ -15,6 +15,7 @@ export interface ReferenceLine {
 }
 
 declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the augmented interface must repeat chart.js's type parameter
   interface PluginOptionsByType<TType extends ChartType> {
     referenceLines?: { lines: ReferenceLine[]; font?: string };
   }
