@@ -27,6 +27,7 @@ import {
   newCardId,
   newColumnId,
   randomCode,
+  reviveBoard,
   touchedCards,
   type Actor,
   type BoardEvent,
@@ -327,8 +328,9 @@ export class BoardService {
   async #load(boardId: BoardId): Promise<BoardState | null> {
     const cached = this.#boards.get(boardId);
     if (cached) return cached;
-    const state = await this.#storage.loadBoard(boardId);
-    if (!state) return null;
+    const loaded = await this.#storage.loadBoard(boardId);
+    if (!loaded) return null;
+    const state = reviveBoard(loaded);
     // Rebuild the opId memory from the log tail, so a resend after a restart is answered
     // with its first result instead of being applied twice. A store that looks opIds up
     // (findOp) is asked about every one not in memory anyway, so a reload after another

@@ -17,11 +17,26 @@ import { ConfigError, loadConfig } from './config';
 import { PAGES_HANDLER } from './paths';
 import { securityHeaders } from './security';
 import { createStorage } from './storage/index';
-import { DataDirLocked } from './storage/types';
+import { DamagedLog, DataDirLocked } from './storage/types';
 
 const PROTOCOL_HEADER = 'x-kanbridge-proto';
 
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
+
+/**
+ * The last line of defence: an error that escaped a request (a rejected promise nobody awaited,
+ * a throw in a timer or socket callback) is logged and ends only the work it belonged to. The
+ * state a request changes is written through the event log before it is applied, so carrying on
+ * cannot leave a half-applied change behind.
+ */
+function keepServing() {
+  process.on('unhandledRejection', (reason) => {
+    console.error('kanbridge: an unhandled rejection was caught and the server carries on:', reason);
+  });
+  process.on('uncaughtException', (err, origin) => {
+    console.error(`kanbridge: an uncaught exception (${origin}) was caught and the server carries on:`, err);
+  });
+}
 
 async function main() {
   const config = loadConfig();
@@ -42,15 +57,14 @@ async function main() {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     req.headers[PROTOCOL_HEADER] = config.https ? 'https' : 'http';
     securityHeaders(res, config.https);
-    app.handleApi(req, res).then(
-      (handled) => {
-        if (!handled) handler(req, res);
-      },
-      (err: unknown) => {
-        console.error('request failed:', err);
-        if (!res.headersSent) res.writeHead(500).end();
-      }
-    );
+    const failed = (err: unknown) => {
+      console.error(`kanbridge: ${req.method} request failed:`, err);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal error');
+      else res.destroy();
+    };
+    app.handleApi(req, res).then((handled) => {
+      if (!handled) handler(req, res);
+    }).catch(failed);
   };
   const server = config.https
     ? https.createServer(await loadOrCreateCert(config.dataDir), onRequest)
@@ -75,6 +89,7 @@ async function main() {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
+  keepServing();
   server.listen(config.port, config.host, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -102,7 +117,7 @@ function lanAddresses(): string[] {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DataDirLocked) {
+  if (err instanceof ConfigError || err instanceof DataDirLocked || err instanceof DamagedLog) {
     console.error(`kanbridge: ${err.message}`);
   } else {
     console.error('kanbridge: could not start:', err);

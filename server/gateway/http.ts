@@ -16,6 +16,7 @@ import { authorizeBoard, forbidden, UNAUTHENTICATED, type BoardAction, type Deci
 import type { Principal } from '../auth/types';
 import type { BoardService } from '../board-service';
 import { HttpError, sendError } from './http-util';
+import { isId } from '../../src/lib/domain';
 
 export interface ApiContext {
   service: BoardService;
@@ -99,7 +100,12 @@ const deny = (d: Exclude<Decision, { ok: true }>) => new HttpError(d.status, d.c
 export function createApiHandler(api: ApiContext, routes: Route[]) {
   const compiled = compile(routes);
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return false;
+    }
     if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) return false;
     try {
       const matches = compiled.filter((c) => c.regex.test(url.pathname));
@@ -113,6 +119,8 @@ export function createApiHandler(api: ApiContext, routes: Route[]) {
       const params: Record<string, string> = {};
       hit.keys.forEach((k, i) => {
         params[k] = safeDecode(m[i + 1]);
+        // Every id in a path is checked against the id pattern before anything looks it up.
+        if (k.endsWith('Id') && !isId(params[k])) throw new HttpError(400, 'INVALID', `${k} must be an id (letters, digits, _ or -)`);
       });
       const credentials = credentialsOf(req);
       let principal = api.accounts.principal(credentials);

@@ -6,7 +6,7 @@
  * The schema checked each event's shape; this checks the events against each other.
  */
 import {
-  assertNever, emptyBoard, evolve, keyBetween, type BoardEvent, type BoardId, type BoardState
+  assertNever, cardById, emptyBoard, evolve, keyBetween, orderOf, type BoardEvent, type BoardId, type BoardState
 } from '../../src/lib/domain';
 import type { Issue } from './issues';
 
@@ -43,9 +43,12 @@ function validRank(rank: string): boolean {
 /** Why `e` cannot follow `state`, or null if it can. */
 function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
   if (i === 0) return e.type === 'boardCreated' ? unique(e.columns.map((c) => c.id), 'column') : 'the first event must be boardCreated';
-  const card = (id: string) => s.cards[id];
+  const card = (id: string) => cardById(s, id);
   const column = (id: string) => s.columns.find((c) => c.id === id);
-  const live = (id: string) => (card(id) ? (card(id).archived ? `card ${id} is archived` : null) : `no card ${id} at this point`);
+  const live = (id: string) => {
+    const held = card(id);
+    return held ? (held.archived ? `card ${id} is archived` : null) : `no card ${id} at this point`;
+  };
   const entry = (columnId: string, rank: string, cardId: string) => {
     if (!column(columnId)) return `no column ${columnId} at this point`;
     if (!validRank(rank)) return `rank "${rank}" is not an order key`;
@@ -63,13 +66,13 @@ function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
     case 'cardUpdated':
       return card(e.cardId) ? null : `no card ${e.cardId} at this point`;
     case 'cardArchived':
-      return live(e.cardId) ?? (card(e.cardId).columnId === e.columnId ? null : `card ${e.cardId} is not in column ${e.columnId}`);
+      return live(e.cardId) ?? (card(e.cardId)?.columnId === e.columnId ? null : `card ${e.cardId} is not in column ${e.columnId}`);
     case 'cardRestored':
       if (!card(e.cardId)) return `no card ${e.cardId} at this point`;
-      return card(e.cardId).archived ? entry(e.toColumnId, e.rank, e.cardId) : `card ${e.cardId} is not archived`;
+      return card(e.cardId)?.archived ? entry(e.toColumnId, e.rank, e.cardId) : `card ${e.cardId} is not archived`;
     case 'cardMoved':
       return live(e.cardId)
-        ?? (card(e.cardId).columnId === e.fromColumnId ? entry(e.toColumnId, e.rank, e.cardId) : `card ${e.cardId} is not in column ${e.fromColumnId}`);
+        ?? (card(e.cardId)?.columnId === e.fromColumnId ? entry(e.toColumnId, e.rank, e.cardId) : `card ${e.cardId} is not in column ${e.fromColumnId}`);
     case 'columnAdded':
       if (column(e.column.id)) return `column ${e.column.id} exists already`;
       return e.index <= s.columns.length ? null : `index ${e.index} is past the last column`;
@@ -83,7 +86,7 @@ function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
     case 'columnRemoved':
       if (!column(e.columnId)) return `no column ${e.columnId} at this point`;
       if (s.columns.length === 1) return 'the last column cannot be removed';
-      return (s.order[e.columnId]?.length ?? 0) === 0 ? null : `column ${e.columnId} still holds cards`;
+      return (orderOf(s, e.columnId)?.length ?? 0) === 0 ? null : `column ${e.columnId} still holds cards`;
     case 'cardsPrinted': {
       const missing = e.cardIds.find((id) => !card(id));
       return missing ? `no card ${missing} at this point` : null;
@@ -95,7 +98,7 @@ function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
 
 /** Another live card in the column with this rank, found by binary search (the column is sorted by rank, then id). */
 function rankHolder(s: BoardState, columnId: string, rank: string, cardId: string): string | null {
-  const ids = s.order[columnId] ?? [];
+  const ids = orderOf(s, columnId) ?? [];
   let lo = 0;
   let hi = ids.length;
   while (lo < hi) {

@@ -18,7 +18,7 @@
  *   copies from the stores, never these objects.
  */
 import {
-  assertNever, emptyBoard, evolve,
+  assertNever, emptyBoard, evolve, reviveBoard,
   type BoardEvent, type BoardId, type BoardState, type Code
 } from '../../src/lib/domain';
 import { RevisionConflict, type BoardSummary, type CodeOwner } from './types';
@@ -33,7 +33,7 @@ export class BoardTable {
   static restore(states: Iterable<BoardState>, codes: Iterable<[Code, CodeOwner]>): BoardTable {
     const table = new BoardTable();
     for (const state of states) {
-      table.states.set(state.id, state);
+      table.states.set(state.id, reviveBoard(state));
       table.accepted.set(state.id, state.revision);
     }
     for (const [code, owner] of codes) table.codes.set(code, owner);

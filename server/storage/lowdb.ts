@@ -32,9 +32,10 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import type { BoardEvent, BoardId, BoardState, Code, EventType } from '../../src/lib/domain';
+import { eventIds, isId, reviveBoard } from '../../src/lib/domain';
 import { BoardTable } from './board-table';
 import { acquireDataDirLock } from './lock';
-import type { BoardSummary, CodeOwner, Storage } from './types';
+import { DamagedLog, type BoardSummary, type CodeOwner, type Storage } from './types';
 
 export const SNAPSHOT_FILE = 'kanbridge.json';
 export const LOG_FILE = 'events.log';
@@ -62,6 +63,8 @@ export interface LowdbStats {
   compactions: number;
   /** Events replayed from the log tail at the last open. */
   replayed: number;
+  /** Bytes of an unfinished last record cut from the log at the last open (0 if none). */
+  tornBytes: number;
 }
 
 interface Snapshot {
@@ -88,7 +91,7 @@ export class LowdbStorage implements Storage {
   readonly kind = 'lowdb';
   /** `append` checks revisions synchronously and queues in call order, so appends may overlap. */
   readonly pipelinedAppends = true;
-  readonly stats: LowdbStats = { appends: 0, batches: 0, fsyncs: 0, compactions: 0, replayed: 0 };
+  readonly stats: LowdbStats = { appends: 0, batches: 0, fsyncs: 0, compactions: 0, replayed: 0, tornBytes: 0 };
 
   private readonly snapshotFile: string;
   private readonly logFile: string;
@@ -168,7 +171,7 @@ export class LowdbStorage implements Storage {
   async loadBoard(boardId: BoardId): Promise<BoardState | null> {
     this.assertOpen();
     const state = this.table.state(boardId);
-    return state ? structuredClone(state) : null;
+    return state ? reviveBoard(structuredClone(state)) : null;
   }
 
   async append(boardId: BoardId, events: BoardEvent[]): Promise<void> {
@@ -356,11 +359,11 @@ export class LowdbStorage implements Storage {
     }
     let replayed = 0;
     const end = await scanLines(this.log, from, size, (line, offset) => {
-      const e = parseLine(line.toString('utf8'), this.logFile, offset);
+      const e = parseLine(line.toString('utf8'), this.logFile, offset, this.dataDir);
       try {
         this.applyEvent(e, offset);
       } catch (err) {
-        throw new Error(`${this.logFile} is damaged at byte ${offset}: ${message(err)}`, { cause: err });
+        throw new DamagedLog(this.logFile, offset, message(err), this.dataDir);
       }
       replayed++;
       return true;
@@ -369,7 +372,9 @@ export class LowdbStorage implements Storage {
       // A torn last line: the crash came mid-write, before the fsync, so it was never acknowledged.
       await this.log.truncate(end);
       if (this.fsync) await this.log.datasync();
+      console.warn(`kanbridge: ${this.logFile} ended in an unfinished record (a write cut short by a crash, never acknowledged): cut 1 record, ${size - end} bytes, at byte ${end}`);
     }
+    this.stats.tornBytes = size - end;
     this.appliedOffset = end;
     this.stats.replayed = replayed;
     this.sinceCompaction = replayed;
@@ -387,7 +392,7 @@ export class LowdbStorage implements Storage {
       try {
         await scanLines(file, start, this.appliedOffset, (line, offset) => {
           if (line.length < prefix.length || line.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) return true;
-          const e = parseLine(line.toString('utf8'), this.logFile, offset);
+          const e = parseLine(line.toString('utf8'), this.logFile, offset, this.dataDir);
           if (e.revision >= from) out.push(e);
           return e.revision < to;
         });
@@ -416,7 +421,7 @@ export class LowdbStorage implements Storage {
  * as a view that is valid only during the call) and its offset, until it returns false.
  * Returns the offset just after the last complete line read.
  */
-async function scanLines(file: FileHandle, start: number, end: number, onLine: (line: Buffer, offset: number) => boolean): Promise<number> {
+export async function scanLines(file: FileHandle, start: number, end: number, onLine: (line: Buffer, offset: number) => boolean): Promise<number> {
   const chunk = Buffer.allocUnsafe(1 << 20);
   let carry = Buffer.alloc(0);
   let carryAt = start;
@@ -449,17 +454,31 @@ const EVENT_TYPES: Record<EventType, true> = {
   columnRemoved: true, wipLimitSet: true, cardsPrinted: true, columnStageSet: true, projectSet: true
 };
 
-function parseLine(text: string, file: string, offset: number): BoardEvent {
+/**
+ * One log line as an event, or DamagedLog. Ids are checked like everywhere else events enter;
+ * a printing record may list ids that are no id (older servers stored them): those are dropped,
+ * as the board never held such cards.
+ */
+export function parseLine(text: string, file: string, offset: number, dataDir: string): BoardEvent {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is damaged at byte ${offset}: ${message(e)}`, { cause: e });
+    throw new DamagedLog(file, offset, message(e), dataDir);
   }
   const e = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const isEvent = typeof e.boardId === 'string' && Number.isSafeInteger(e.revision) && (e.revision as number) >= 1
     && typeof e.type === 'string' && Object.hasOwn(EVENT_TYPES, e.type);
-  if (!isEvent) throw new Error(`${file} is damaged at byte ${offset}: the line is not a board event`);
+  if (!isEvent) throw new DamagedLog(file, offset, 'the line is not a board event', dataDir);
+  if (e.type === 'cardsPrinted' && Array.isArray(e.cardIds)) e.cardIds = e.cardIds.filter(isId);
+  let ids: string[];
+  try {
+    ids = eventIds(value as BoardEvent);
+  } catch {
+    throw new DamagedLog(file, offset, `the ${e.type} record lacks fields it needs`, dataDir);
+  }
+  const bad = ids.find((id) => !isId(id));
+  if (bad !== undefined) throw new DamagedLog(file, offset, `the ${e.type} record names ${JSON.stringify(String(bad).slice(0, 80))}, which is not an id`, dataDir);
   return value as BoardEvent;
 }
 

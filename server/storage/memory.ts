@@ -6,6 +6,7 @@
  * copied out), so a caller mutating what it passed or got cannot change the store.
  */
 import type { BoardEvent, BoardId, BoardState, Code } from '../../src/lib/domain';
+import { reviveBoard } from '../../src/lib/domain';
 import { BoardTable } from './board-table';
 import type { BoardSummary, CodeOwner, Storage } from './types';
 
@@ -32,7 +33,7 @@ export class MemoryStorage implements Storage {
   async loadBoard(boardId: BoardId): Promise<BoardState | null> {
     this.assertOpen();
     const state = this.table.state(boardId);
-    return state ? structuredClone(state) : null;
+    return state ? reviveBoard(structuredClone(state)) : null;
   }
 
   async append(boardId: BoardId, events: BoardEvent[]): Promise<void> {

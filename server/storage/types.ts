@@ -82,3 +82,19 @@ export class DataDirLocked extends Error {
     this.name = 'DataDirLocked';
   }
 }
+
+/**
+ * The event log holds a record that cannot be read or does not follow the ones before it. The
+ * server refuses to start rather than guess; `npm run repair -- --data DIR` cuts the log just
+ * before the record (keeping a backup of everything).
+ */
+export class DamagedLog extends Error {
+  constructor(readonly file: string, readonly offset: number, readonly reason: string, readonly dataDir: string) {
+    super(
+      `${file} is damaged at byte ${offset}: ${reason}. Kanbridge does not start on a damaged log. ` +
+      `To keep every record before that byte and set the rest aside (a backup of both files is kept), stop the server and run: ` +
+      `npm run repair -- --data ${JSON.stringify(dataDir)}`
+    );
+    this.name = 'DamagedLog';
+  }
+}

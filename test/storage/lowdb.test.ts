@@ -3,11 +3,12 @@ import { appendFile, copyFile, mkdtemp, readFile, readdir, rm, stat, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LOCK_FILE, acquireDataDirLock } from '../../server/storage/lock';
 import { BLOCK, LOG_FILE, LowdbStorage, SNAPSHOT_FILE, type LowdbOptions } from '../../server/storage/lowdb';
 import { createStorage } from '../../server/storage/index';
-import { DataDirLocked } from '../../server/storage/types';
+import { repairDataDir } from '../../server/storage/repair';
+import { DamagedLog, DataDirLocked } from '../../server/storage/types';
 import { ScriptedBoard } from './board-events';
 import { storageContract, type StorageHarness } from './contract';
 
@@ -327,6 +328,119 @@ describe('lowdb storage', () => {
     expect(storage.kind).toBe('lowdb');
     // With DATABASE_URL it is PostgreSQL: see postgres.test.ts.
     expect(createStorage({ dataDir: dir, databaseUrl: 'postgres://localhost/kanbridge' }).kind).toBe('postgres');
+  });
+});
+
+describe('lowdb log recovery', () => {
+  it('cuts a torn tail with a clear line in the output that counts what was cut', async () => {
+    const dir = await tempDir();
+    const storage = await openStore(dir);
+    const board = busyBoard(2);
+    await appendEach(storage, board);
+    const image = await crashCopy(dir);
+    const intact = (await stat(join(image, LOG_FILE))).size;
+    const torn = `{"boardId":"${board.id}","revision":${board.events.length + 1},"type":"cardMov`;
+    await appendFile(join(image, LOG_FILE), torn);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const reopened = await openStore(image);
+      expect(reopened.stats.tornBytes).toBe(Buffer.byteLength(torn));
+      const lines = warn.mock.calls.map((c) => c.join(' '));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(join(image, LOG_FILE));
+      expect(lines[0]).toContain(`cut 1 record, ${Buffer.byteLength(torn)} bytes, at byte ${intact}`);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses a bad record mid-log with DamagedLog naming the file, the offset and the repair command', async () => {
+    const dir = await tempDir();
+    const storage = await openStore(dir);
+    const board = busyBoard(3);
+    await appendEach(storage, board);
+    const image = await crashCopy(dir);
+    const log = await readFile(join(image, LOG_FILE), 'utf8');
+    const second = log.indexOf('\n') + 1;
+    await writeFile(join(image, LOG_FILE), `${log.slice(0, second)}{not json}\n${log.slice(second)}`);
+    const failure = await new LowdbStorage(image).open().then(() => null, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(DamagedLog);
+    const damaged = failure as DamagedLog;
+    expect(damaged.file).toBe(join(image, LOG_FILE));
+    expect(damaged.offset).toBe(second);
+    expect(damaged.message).toContain(`npm run repair -- --data ${JSON.stringify(image)}`);
+  });
+
+  it('refuses a record whose ids are no ids, and a record for a card the board never held', async () => {
+    for (const bad of [
+      (b: ScriptedBoard) => ({ ...b.events[1], revision: b.events.length + 1, type: 'cardUpdated', cardId: '__proto__', changes: { title: 'x' } }),
+      (b: ScriptedBoard) => ({ ...b.events[1], revision: b.events.length + 1, type: 'cardUpdated', cardId: 'c_nosuchcard', changes: { title: 'x' } })
+    ]) {
+      const dir = await tempDir();
+      const storage = await openStore(dir);
+      const board = busyBoard(1);
+      await appendEach(storage, board);
+      const image = await crashCopy(dir);
+      const size = (await stat(join(image, LOG_FILE))).size;
+      await appendFile(join(image, LOG_FILE), `${JSON.stringify(bad(board))}\n`);
+      const failure = await new LowdbStorage(image).open().then(() => null, (e: unknown) => e);
+      expect(failure).toBeInstanceOf(DamagedLog);
+      expect((failure as DamagedLog).offset).toBe(size);
+      expect(({} as Record<string, unknown>).title).toBeUndefined();
+    }
+  });
+
+  it('replays a printing record of ids an older server stored, without touching Object.prototype', async () => {
+    const dir = await tempDir();
+    const storage = await openStore(dir);
+    const board = busyBoard(1);
+    await appendEach(storage, board);
+    await storage.close();
+    opened.splice(opened.indexOf(storage), 1);
+    const printed = { ...board.events[1], revision: board.events.length + 1, type: 'cardsPrinted', cardIds: ['__proto__', 'constructor', board.lastCardId()], layout: 'a4' };
+    await appendFile(join(dir, LOG_FILE), `${JSON.stringify(printed)}\n`);
+    const reopened = await openStore(dir);
+    const state = await reopened.loadBoard(board.id);
+    expect(state?.revision).toBe(board.events.length + 1);
+    expect(state?.cards[board.lastCardId()].printedRevision).toBe(board.events.length + 1);
+    expect(Object.getPrototypeOf(state?.cards)).toBeNull();
+    expect(({} as Record<string, unknown>).printedRevision).toBeUndefined();
+    expect(({} as Record<string, unknown>).printedAt).toBeUndefined();
+  });
+
+  it('npm run repair keeps a backup and every record before the bad one, and the store opens again', async () => {
+    const dir = await tempDir();
+    const storage = await openStore(dir);
+    const board = busyBoard(4);
+    await appendEach(storage, board);
+    await storage.compact();
+    await storage.close();
+    opened.splice(opened.indexOf(storage), 1);
+    const original = await readFile(join(dir, LOG_FILE), 'utf8');
+    const lines = original.split('\n');
+    const third = lines[0].length + lines[1].length + 2;
+    const damagedLog = `${lines.slice(0, 2).join('\n')}\n{"boardId":"x"\n${lines.slice(2).join('\n')}`;
+    await writeFile(join(dir, LOG_FILE), damagedLog);
+    await expect(new LowdbStorage(dir).open()).rejects.toBeInstanceOf(DamagedLog);
+
+    // Not while a server holds the directory.
+    const release = await acquireDataDirLock(dir);
+    await expect(repairDataDir(dir)).rejects.toBeInstanceOf(DataDirLocked);
+    await release();
+
+    const report = await repairDataDir(dir, new Date('2026-12-04T10:00:00Z'));
+    expect(report).toMatchObject({ kept: 2, damagedAt: third, cutBytes: Buffer.byteLength(damagedLog) - third });
+    expect(report.backupDir).toBe(join(dir, 'repair-2026-12-04T10-00-00-000Z'));
+    expect(await readFile(join(report.backupDir!, LOG_FILE), 'utf8')).toBe(damagedLog);
+    expect((await readdir(report.backupDir!)).sort()).toEqual([LOG_FILE, SNAPSHOT_FILE].sort());
+    expect(await readFile(join(dir, LOG_FILE), 'utf8')).toBe(`${lines.slice(0, 2).join('\n')}\n`);
+
+    const reopened = await openStore(dir);
+    expect(await reopened.eventsSince(board.id, 0)).toEqual(board.events.slice(0, 2));
+    await reopened.close();
+    opened.splice(opened.indexOf(reopened), 1);
+    // A whole log is left as it is.
+    expect(await repairDataDir(dir)).toMatchObject({ damagedAt: null, kept: 2, backupDir: null });
   });
 });
 

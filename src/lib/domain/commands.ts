@@ -43,4 +43,7 @@ export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
 
 /** Fields printed on a card: a change to one of these puts a printed card in the reprint queue. */
+/** Every field a card update may change. */
+export const CARD_FIELDS: readonly (keyof CardFields)[] = ['title', 'description', 'assignee', 'tags', 'due', 'estimate'];
+
 export const PRINTED_FIELDS: readonly (keyof CardFields)[] = ['title', 'assignee', 'tags', 'due', 'estimate'];

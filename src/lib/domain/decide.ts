@@ -10,7 +10,7 @@ import { assertNever } from './events';
 import type { CardId, Code, ColumnId } from './ids';
 import { keyBetween, sortedIndex } from './ordering';
 import { reject, type Rejection } from './rejections';
-import { defaultStage, type BoardState, type Column, type ProjectFigures } from './types';
+import { cardById, defaultStage, orderOf, type BoardState, type Column, type ProjectFigures } from './types';
 import { checkEntry } from './wip';
 
 export interface DecideContext {
@@ -49,13 +49,13 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
     case 'updateCard':
       return updateCard(state, command);
     case 'archiveCard': {
-      const card = state.cards[command.cardId];
+      const card = cardById(state, command.cardId);
       if (!card) return no(reject('NOT_FOUND', 'No such card on this board', { cardId: command.cardId }));
       if (card.archived) return ok();
       return ok({ type: 'cardArchived', cardId: card.id, columnId: card.columnId });
     }
     case 'restoreCard': {
-      const card = state.cards[command.cardId];
+      const card = cardById(state, command.cardId);
       if (!card) return no(reject('NOT_FOUND', 'No such card on this board', { cardId: command.cardId }));
       if (!card.archived) return ok();
       const column = findColumn(state, command.toColumnId ?? card.columnId) ?? state.columns[0];
@@ -97,7 +97,7 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
     case 'removeColumn': {
       const column = findColumn(state, command.columnId);
       if (!column) return no(columnMissing(command.columnId));
-      const count = state.order[column.id]?.length ?? 0;
+      const count = orderOf(state, column.id)?.length ?? 0;
       if (count > 0) {
         return no(reject('COLUMN_NOT_EMPTY', `${column.name} still holds ${count} card${count === 1 ? '' : 's'}: move or archive them first`, { columnId: column.id, count }));
       }
@@ -117,7 +117,7 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       return name === state.name ? ok() : ok({ type: 'boardRenamed', name });
     }
     case 'markPrinted': {
-      const missing = command.cardIds.filter((id) => !state.cards[id]);
+      const missing = command.cardIds.filter((id) => !cardById(state, id));
       if (missing.length) return no(reject('NOT_FOUND', 'Some cards are not on this board', { cardIds: missing }));
       return command.cardIds.length ? ok({ type: 'cardsPrinted', cardIds: [...new Set(command.cardIds)], layout: command.layout }) : ok();
     }
@@ -146,7 +146,7 @@ function createCard(state: BoardState, c: CommandOf<'createCard'>, ctx: DecideCo
   });
   if (!fields.ok) return no(fields.rejection);
   const id = c.cardId ?? ctx.newCardId();
-  if (state.cards[id]) return no(reject('CONFLICT', 'A card with this id exists', { cardId: id }));
+  if (cardById(state, id)) return no(reject('CONFLICT', 'A card with this id exists', { cardId: id }));
   const full = checkEntry(state, column, c.override === true);
   if (full) return no(full);
   const card = { id, code: ctx.newCode(), ...(fields.value as CardFields), columnId: column.id, rank: rankFor(state, column.id, id, c) };
@@ -154,7 +154,7 @@ function createCard(state: BoardState, c: CommandOf<'createCard'>, ctx: DecideCo
 }
 
 function updateCard(state: BoardState, c: CommandOf<'updateCard'>): Decision {
-  const card = state.cards[c.cardId];
+  const card = cardById(state, c.cardId);
   if (!card) return no(reject('NOT_FOUND', 'No such card on this board', { cardId: c.cardId }));
   const cleaned = cleanFields(c.changes);
   if (!cleaned.ok) return no(cleaned.rejection);
@@ -166,7 +166,7 @@ function updateCard(state: BoardState, c: CommandOf<'updateCard'>): Decision {
 }
 
 function moveCard(state: BoardState, c: CommandOf<'moveCard'>): Decision {
-  const card = state.cards[c.cardId];
+  const card = cardById(state, c.cardId);
   if (!card) return no(reject('NOT_FOUND', 'No such card on this board', { cardId: c.cardId }));
   if (card.archived) return no(reject('ARCHIVED', `“${card.title}” is archived`, { cardId: card.id }));
   const column = findColumn(state, c.toColumnId);
@@ -186,11 +186,11 @@ function moveCard(state: BoardState, c: CommandOf<'moveCard'>): Decision {
  * sensibly: before `beforeCardId` if it is there, else after `afterCardId`, else at the end.
  */
 export function rankFor(state: BoardState, columnId: ColumnId, cardId: CardId, placement: Placement): string {
-  const ids = state.order[columnId] ?? [];
+  const ids = orderOf(state, columnId) ?? [];
   const at = (i: number): string | null => (i >= 0 && i < ids.length ? state.cards[ids[i]].rank : null);
   const indexOf = (id: CardId | undefined): number => {
     if (!id || id === cardId) return -1;
-    const other = state.cards[id];
+    const other = cardById(state, id);
     if (!other || other.archived || other.columnId !== columnId) return -1;
     return sortedIndex(ids, state.cards, other);
   };
@@ -205,7 +205,7 @@ export function rankFor(state: BoardState, columnId: ColumnId, cardId: CardId, p
 /** True when a card given `rank` would keep the same neighbours it has now. */
 function neighboursUnchanged(state: BoardState, cardId: CardId, rank: string): boolean {
   const card = state.cards[cardId];
-  const ids = state.order[card.columnId] ?? [];
+  const ids = orderOf(state, card.columnId) ?? [];
   const i = sortedIndex(ids, state.cards, card);
   const prev = i > 0 ? state.cards[ids[i - 1]].rank : null;
   const next = i + 1 < ids.length ? state.cards[ids[i + 1]].rank : null;

@@ -64,6 +64,39 @@ export function touchedCards(e: EventBody): CardId[] {
   }
 }
 
+/** Every board, card and column id an event names: what is checked where stored events are read back. */
+export function eventIds(e: BoardEvent): string[] {
+  switch (e.type) {
+    case 'boardCreated':
+      return [e.boardId, ...e.columns.map((c) => c.id)];
+    case 'cardCreated':
+      return [e.boardId, e.card.id, e.card.columnId];
+    case 'cardUpdated':
+      return [e.boardId, e.cardId];
+    case 'cardArchived':
+      return [e.boardId, e.cardId, e.columnId];
+    case 'cardRestored':
+      return [e.boardId, e.cardId, e.toColumnId];
+    case 'cardMoved':
+      return [e.boardId, e.cardId, e.fromColumnId, e.toColumnId];
+    case 'columnAdded':
+      return [e.boardId, e.column.id];
+    case 'columnRenamed':
+    case 'columnMoved':
+    case 'columnRemoved':
+    case 'wipLimitSet':
+    case 'columnStageSet':
+      return [e.boardId, e.columnId];
+    case 'cardsPrinted':
+      return [e.boardId, ...e.cardIds];
+    case 'boardRenamed':
+    case 'projectSet':
+      return [e.boardId];
+    default:
+      return assertNever(e);
+  }
+}
+
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }

@@ -1,22 +1,31 @@
 /**
  * evolve(state, event): applies one event to the state **in place** and returns it. In-place
  * keeps a move O(log n) on boards with 100,000 cards; callers that need the old state clone
- * first (`cloneBoard`). Events are trusted here: decide already checked them, or they come
- * from the durable log in revision order.
+ * first (`cloneBoard`). Events come from decide, which checked them, or from the durable log in
+ * revision order. An event that names a card or column the board does not hold throws before
+ * anything changes, so the state (and its revision) never runs ahead of what was applied.
+ * Printing records are the exception: ids the board does not hold are skipped, so a log that
+ * once recorded such ids still replays.
  */
 import type { BoardEvent } from './events';
 import { assertNever } from './events';
 import type { BoardId, CardId, ColumnId } from './ids';
 import { sortedIndex } from './ordering';
+import { CARD_FIELDS } from './commands';
 import { printedFieldsChanged } from './decide';
-import { emptyBoard, type BoardState, type Card } from './types';
+import { cardById, reviveBoard, emptyBoard, orderOf, type BoardState, type Card } from './types';
 
 export function evolve(state: BoardState, e: BoardEvent): BoardState {
   if (e.revision !== state.revision + 1) {
     throw new Error(`event revision ${e.revision} does not follow board revision ${state.revision}`);
   }
+  apply(state, e);
   state.revision = e.revision;
   state.updatedAt = e.at;
+  return state;
+}
+
+function apply(state: BoardState, e: BoardEvent): void {
   switch (e.type) {
     case 'boardCreated':
       state.name = e.name;
@@ -33,27 +42,32 @@ export function evolve(state: BoardState, e: BoardEvent): BoardState {
         ...e.card, tags: [...e.card.tags], archived: false, createdAt: e.at,
         revision: e.revision, printedFieldsRevision: e.revision, printedRevision: null, printedAt: null
       };
+      if (cardById(state, card.id)) throw new Error(`card ${card.id} exists already`);
+      column(state, card.columnId);
       state.cards[card.id] = card;
       insert(state, card);
       break;
     }
     case 'cardUpdated': {
-      const card = state.cards[e.cardId];
-      Object.assign(card, e.changes);
+      const card = held(state, e.cardId);
+      // Field by field: only a card's own fields are ever written, whatever keys the event holds.
+      const target = card as unknown as Record<string, unknown>;
+      for (const field of CARD_FIELDS) if (Object.hasOwn(e.changes, field)) target[field] = e.changes[field];
       if (e.changes.tags) card.tags = [...e.changes.tags];
       card.revision = e.revision;
       if (printedFieldsChanged(e.changes)) card.printedFieldsRevision = e.revision;
       break;
     }
     case 'cardArchived': {
-      const card = state.cards[e.cardId];
+      const card = held(state, e.cardId);
       remove(state, card);
       card.archived = true;
       card.revision = e.revision;
       break;
     }
     case 'cardRestored': {
-      const card = state.cards[e.cardId];
+      const card = held(state, e.cardId);
+      column(state, e.toColumnId);
       card.archived = false;
       card.columnId = e.toColumnId;
       card.rank = e.rank;
@@ -62,7 +76,8 @@ export function evolve(state: BoardState, e: BoardEvent): BoardState {
       break;
     }
     case 'cardMoved': {
-      const card = state.cards[e.cardId];
+      const card = held(state, e.cardId);
+      column(state, e.toColumnId);
       remove(state, card);
       card.columnId = e.toColumnId;
       card.rank = e.rank;
@@ -78,12 +93,13 @@ export function evolve(state: BoardState, e: BoardEvent): BoardState {
       column(state, e.columnId).name = e.name;
       break;
     case 'columnMoved': {
-      const from = state.columns.findIndex((c) => c.id === e.columnId);
+      const from = state.columns.indexOf(column(state, e.columnId));
       const [col] = state.columns.splice(from, 1);
       state.columns.splice(e.toIndex, 0, col);
       break;
     }
     case 'columnRemoved':
+      column(state, e.columnId);
       state.columns = state.columns.filter((c) => c.id !== e.columnId);
       delete state.order[e.columnId];
       break;
@@ -95,7 +111,8 @@ export function evolve(state: BoardState, e: BoardEvent): BoardState {
     }
     case 'cardsPrinted':
       for (const id of e.cardIds) {
-        const card = state.cards[id];
+        const card = cardById(state, id);
+        if (!card) continue;
         card.printedRevision = e.revision;
         card.printedAt = e.at;
       }
@@ -109,18 +126,23 @@ export function evolve(state: BoardState, e: BoardEvent): BoardState {
     default:
       assertNever(e);
   }
-  return state;
 }
 
 /** Folds events into a new board state. */
 export function replay(boardId: BoardId, events: Iterable<BoardEvent>, from: BoardState = emptyBoard(boardId)): BoardState {
-  let state = from;
+  let state = reviveBoard(from);
   for (const e of events) state = evolve(state, e);
   return state;
 }
 
 export function cloneBoard(state: BoardState): BoardState {
-  return structuredClone(state);
+  return reviveBoard(structuredClone(state));
+}
+
+function held(state: BoardState, id: string): Card {
+  const card = cardById(state, id);
+  if (!card) throw new Error(`unknown card ${id}`);
+  return card;
 }
 
 function column(state: BoardState, id: ColumnId) {
@@ -135,7 +157,7 @@ function insert(state: BoardState, card: Card) {
 }
 
 function remove(state: BoardState, card: Card) {
-  const ids = state.order[card.columnId];
+  const ids = orderOf(state, card.columnId);
   if (!ids) return;
   let i = sortedIndex(ids, state.cards, card);
   if (ids[i] !== card.id) i = ids.indexOf(card.id as CardId);

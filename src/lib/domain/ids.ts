@@ -17,7 +17,17 @@ export type Code = Brand<string, 'Code'>;
 /** Crockford base32: digits and letters without I, L, O, U. */
 export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{6,8}$/;
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * An id: 1–64 letters, digits, `_` or `-`, and never one of the names objects carry by
+ * inheritance (`__proto__`, `constructor`, `prototype`), so an id can never reach an
+ * object's prototype, wherever it is used as a key.
+ */
+export const ID_PATTERN = /^(?!(?:__proto__|constructor|prototype)$)[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `value` is an id (see `ID_PATTERN`). */
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
 
 function randomChars(alphabet: string, length: number): string {
   const bytes = new Uint8Array(length);

@@ -123,5 +123,35 @@ export interface Actor {
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Kanbridge' };
 
 export function emptyBoard(id: BoardId): BoardState {
-  return { id, code: '' as Code, name: '', revision: 0, createdAt: '', updatedAt: '', columns: [], cards: {}, order: {} };
+  return { id, code: '' as Code, name: '', revision: 0, createdAt: '', updatedAt: '', columns: [], cards: dict(), order: dict() };
+}
+
+/**
+ * A record keyed by id, without a prototype: whatever an id is, it is only ever an own key, never
+ * `Object.prototype` or one of its methods. `entries` (say, parsed JSON) are copied in.
+ */
+export function dict<T>(entries?: Readonly<Record<string, T>>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (entries) for (const key of Object.keys(entries)) out[key] = entries[key];
+  return out;
+}
+
+/** The card with this id, or undefined: only the board's own cards, never an inherited property. */
+export function cardById(state: Pick<BoardState, 'cards'>, id: string): Card | undefined {
+  return Object.hasOwn(state.cards, id) ? state.cards[id] : undefined;
+}
+
+/** A column's live cards in order, or undefined when the board holds no such column. */
+export function orderOf(state: Pick<BoardState, 'order'>, columnId: string): CardId[] | undefined {
+  return Object.hasOwn(state.order, columnId) ? state.order[columnId] : undefined;
+}
+
+/**
+ * Gives a board state that came through JSON or `structuredClone` (which both make plain
+ * objects) its prototype-free records again. In place; returns the state.
+ */
+export function reviveBoard<S extends Pick<BoardState, 'cards' | 'order'>>(state: S): S {
+  if (Object.getPrototypeOf(state.cards) !== null) state.cards = dict(state.cards);
+  if (Object.getPrototypeOf(state.order) !== null) state.order = dict(state.order);
+  return state;
 }

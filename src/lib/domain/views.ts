@@ -1,5 +1,5 @@
 /** Read-only views of a board for pages and the API (board order, counts, WIP). */
-import type { BoardState, Card, Column } from './types';
+import { orderOf, type BoardState, type Card, type Column } from './types';
 import { wipStatus, type WipStatus } from './wip';
 
 export interface ColumnView extends Column {
@@ -10,14 +10,14 @@ export interface ColumnView extends Column {
 
 export function columnViews(state: BoardState): ColumnView[] {
   return state.columns.map((col) => {
-    const cards = (state.order[col.id] ?? []).map((id) => state.cards[id]);
+    const cards = (orderOf(state, col.id) ?? []).map((id) => state.cards[id]);
     return { ...col, cards, count: cards.length, wip: wipStatus(col, cards.length) };
   });
 }
 
 /** Live cards in board order: column by column, top to bottom. */
 export function cardsInOrder(state: BoardState): Card[] {
-  return state.columns.flatMap((col) => (state.order[col.id] ?? []).map((id) => state.cards[id]));
+  return state.columns.flatMap((col) => (orderOf(state, col.id) ?? []).map((id) => state.cards[id]));
 }
 
 export function archivedCards(state: BoardState): Card[] {

@@ -1,12 +1,12 @@
 /** Work-in-progress limits: how full a column is, and whether a card may enter it. */
-import type { BoardState, Column } from './types';
+import { orderOf, type BoardState, type Column } from './types';
 import type { ColumnId } from './ids';
 import { reject, type Rejection } from './rejections';
 
 export type WipStatus = 'none' | 'under' | 'full' | 'over';
 
 export function columnCount(state: BoardState, columnId: ColumnId): number {
-  return state.order[columnId]?.length ?? 0;
+  return orderOf(state, columnId)?.length ?? 0;
 }
 
 export function wipStatus(column: Column, count: number): WipStatus {
