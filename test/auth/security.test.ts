@@ -1,0 +1,110 @@
+/**
+ * Security regressions: sign-in backoff that cannot lock the real user out, board-scoped API
+ * tokens, sign-out ending open sockets, scanners and member lists, the last owner, invitation
+ * checks and the board-creation quota.
+ */
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { startTestApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
+
+interface Reply {
+  status: number;
+  text: string;
+  json: () => { error?: { code: string; message: string } } & Record<string, unknown>;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** One API request, optionally sent from another loopback address (127.0.0.x). */
+function call(method: string, path: string, opts: { cookie?: string; bearer?: string; body?: unknown; from?: string } = {}): Promise<Reply> {
+  const url = new URL(t.url + path);
+  const headers: Record<string, string> = { origin: t.url };
+  if (opts.cookie) headers.cookie = `kb_session=${opts.cookie}`;
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  const data = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  if (data !== undefined) headers['content-type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, localAddress: opts.from ?? '127.0.0.1' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text), headers: res.headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const cookieOf = (r: Reply) => /kb_session=([^;]+)/.exec(String(r.headers['set-cookie']))![1];
+
+async function login(email: string, password: string, from?: string): Promise<string> {
+  const r = await call('POST', '/api/auth/login', { body: { email, password }, from });
+  expect(r.status, r.text).toBe(200);
+  return cookieOf(r);
+}
+
+let admin: string;
+async function newUser(name: string): Promise<{ email: string; password: string; id: string }> {
+  const email = `${name}@example.test`;
+  const password = `${name}-password-1`;
+  const r = await call('POST', '/api/users', { cookie: admin, body: { email, name, password } });
+  expect(r.status, r.text).toBe(201);
+  return { email, password, id: (r.json().user as { id: string }).id };
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ admin: ADMIN });
+  admin = await login(ADMIN.email, ADMIN.password, '127.0.9.1');
+});
+afterAll(async () => t.close());
+
+describe('sign-in backoff', () => {
+  it('a wrong-password flood from other addresses does not lock the real user out of their own address', async () => {
+    const victim = await newUser('victim');
+    for (let i = 0; i < 40; i++) {
+      const from = `127.0.1.${(i % 20) + 1}`;
+      const r = await call('POST', '/api/auth/login', { body: { email: victim.email, password: 'wrong-password' }, from });
+      expect([401, 429]).toContain(r.status);
+    }
+    const r = await call('POST', '/api/auth/login', { body: { email: victim.email, password: victim.password }, from: '127.0.2.1' });
+    expect(r.status, r.text).toBe(200);
+  });
+
+  it('repeated wrong passwords for one account from one address answer 429 with Retry-After and a clear message', async () => {
+    const user = await newUser('guessed');
+    const statuses: number[] = [];
+    let limited: Reply | undefined;
+    for (let i = 0; i < 8; i++) {
+      const r = await call('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong-password' }, from: '127.0.3.1' });
+      statuses.push(r.status);
+      if (r.status === 429) limited ??= r;
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(limited, statuses.join()).toBeDefined();
+    expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited!.json().error).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/too many sign-in attempts.*try again/i) });
+    // Even the right password waits from that address…
+    expect((await call('POST', '/api/auth/login', { body: { email: user.email, password: user.password }, from: '127.0.3.1' })).status).toBe(429);
+    // …but not from the user's own.
+    expect((await call('POST', '/api/auth/login', { body: { email: user.email, password: user.password }, from: '127.0.3.2' })).status).toBe(200);
+  });
+
+  it('one address guessing many accounts is limited per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await call('POST', '/api/auth/login', { body: { email: `nobody${i}@example.test`, password: 'wrong-password' }, from: '127.0.4.1' });
+      statuses.push(r.status);
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    // Another address is not affected.
+    expect((await call('POST', '/api/auth/login', { body: { email: 'nobody0@example.test', password: 'wrong-password' }, from: '127.0.4.2' })).status).toBe(401);
+  });
+});
+
+export { connect, type Socket };
