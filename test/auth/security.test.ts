@@ -107,4 +107,52 @@ describe('sign-in backoff', () => {
   });
 });
 
+async function newBoard(cookie: string, name: string): Promise<string> {
+  const r = await call('POST', '/api/boards', { cookie, body: { name } });
+  expect(r.status, r.text).toBe(201);
+  return r.json().id as string;
+}
+
+async function newToken(cookie: string, body: { name: string; boardIds?: string[]; write?: boolean }): Promise<string> {
+  const r = await call('POST', '/api/tokens', { cookie, body });
+  expect(r.status, r.text).toBe(201);
+  return r.json().token as string;
+}
+
+describe('board-scoped API tokens', () => {
+  it('an admin token limited to one board lists only that board and no users', async () => {
+    await newUser('someone');
+    const a = await newBoard(admin, 'Scoped A');
+    const b = await newBoard(admin, 'Scoped B');
+    const token = await newToken(admin, { name: 'read one', boardIds: [a] });
+    const boards = await call('GET', '/api/boards', { bearer: token });
+    expect(boards.status).toBe(200);
+    expect((boards.json().boards as { id: string }[]).map((x) => x.id)).toEqual([a]);
+    const users = await call('GET', '/api/users', { bearer: token });
+    expect(users.status).toBe(403);
+    expect(users.json().error).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/limited to some boards/i) });
+    expect(users.text).not.toContain('someone@example.test');
+    expect((await call('GET', `/api/boards/${b}`, { bearer: token })).status).toBe(403);
+    // An unscoped admin token still lists users.
+    const all = await newToken(admin, { name: 'read all' });
+    expect((await call('GET', '/api/users', { bearer: all })).text).toContain('someone@example.test');
+    expect((await call('GET', '/api/boards', { bearer: all })).text).toContain(b);
+  });
+
+  it('a write token limited to one board cannot create boards or import', async () => {
+    const a = await newBoard(admin, 'Scoped W');
+    const token = await newToken(admin, { name: 'write one', boardIds: [a], write: true });
+    const before = (await t.app.service.listBoards()).length;
+    const created = await call('POST', '/api/boards', { bearer: token, body: { name: 'Sneaky' } });
+    expect(created.status).toBe(403);
+    expect(created.json().error).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/limited to some boards/i) });
+    const imported = await call('POST', '/api/import?format=trello', { bearer: token, body: { name: 'Sneaky', lists: [], cards: [] } });
+    expect(imported.status).toBe(403);
+    expect(imported.json().error).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/limited to some boards/i) });
+    expect((await t.app.service.listBoards()).length).toBe(before);
+    // It still works on its board.
+    expect((await call('POST', `/api/boards/${a}/cards`, { bearer: token, body: { title: 'Allowed' } })).status).toBe(201);
+  });
+});
+
 export { connect, type Socket };

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { MAX_JSON_BODY, formatIssues } from '../../../src/lib/protocol';
 import { AccountError } from '../../auth/accounts';
 import { clearSessionCookie, credentialsOf, isSecure, sessionCookie } from '../../auth/cookies';
-import { forbidden } from '../../auth/permissions';
+import { BOARD_SCOPED, boardScoped, forbidden } from '../../auth/permissions';
 import { RateLimiter } from '../../auth/rate-limit';
 import type { Principal, User } from '../../auth/types';
 import type { ApiContext, Request, Route } from '../http';
@@ -141,7 +141,10 @@ export const authRoutes: Route[] = [
   },
   {
     method: 'GET', pattern: '/api/users', access: 'admin',
-    handler: async (r, api) => sendJson(r.res, 200, { users: api.accounts.users().map(publicUser) })
+    handler: async (r, api) => {
+      if (boardScoped(r.principal)) throw new HttpError(BOARD_SCOPED.status, BOARD_SCOPED.code, BOARD_SCOPED.message);
+      sendJson(r.res, 200, { users: api.accounts.users().map(publicUser) });
+    }
   },
   {
     method: 'POST', pattern: '/api/users', access: 'admin',

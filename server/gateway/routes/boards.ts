@@ -12,7 +12,7 @@ import {
   rejectionError,
   sinceQuerySchema
 } from '../../../src/lib/protocol';
-import { commandAction } from '../../auth/permissions';
+import { authorizeNewBoard, boardVisible, commandAction } from '../../auth/permissions';
 import { actorOf } from '../../auth/actor';
 import type { Principal } from '../../auth/types';
 import type { CommandContext, Outcome } from '../../board-service';
@@ -45,6 +45,12 @@ export async function requireBoard(api: ApiContext, boardId: BoardId) {
   return board;
 }
 
+/** Throws 403 unless `principal` may make a board (a read-only or board-scoped token may not). */
+export function requireNewBoard(principal: Principal): void {
+  const d = authorizeNewBoard(principal);
+  if (!d.ok) throw new HttpError(d.status, d.code, d.message);
+}
+
 function sendOutcome(res: ServerResponse, outcome: Outcome, created = false) {
   if (outcome.ok) sendJson(res, created ? 201 : 200, { revision: outcome.revision, events: outcome.events });
   else sendJson(res, rejectionStatus(outcome.rejection.code), { error: rejectionError(outcome.rejection) });
@@ -63,10 +69,9 @@ export const boardRoutes: Route[] = [
     access: 'user',
     handler: async ({ res, principal }, api) => {
       const boards = await api.service.listBoards();
-      // Everyone sees only the boards they may read (an admin and an open install see all).
-      const visible = principal.kind === 'user' && !principal.user.admin
-        ? boards.filter((b) => api.accounts.roleOf(principal.user.id, b.id) && (!principal.token?.boardIds || principal.token.boardIds.includes(b.id)))
-        : boards;
+      // Everyone sees only the boards they may read (an admin and an open install see all; a
+      // token limited to some boards only those).
+      const visible = boards.filter((b) => boardVisible(principal, b.id, (u, id) => api.accounts.roleOf(u, id)));
       sendJson(res, 200, { boards: visible });
     }
   },
@@ -75,7 +80,7 @@ export const boardRoutes: Route[] = [
     pattern: '/api/boards',
     access: 'user',
     handler: async ({ req, res, principal }, api) => {
-      if (principal.kind === 'user' && principal.token && !principal.token.write) throw new HttpError(403, 'FORBIDDEN', 'This token is read-only');
+      requireNewBoard(principal);
       const body = createBoardSchema.safeParse(await readJson(req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
       const result = await api.service.createBoard(body.data, apiContext(principal));

@@ -16,7 +16,7 @@ import { ImportError, MAX_LISTED } from '../../import/issues';
 import { exportFile } from '../../import/kanbridge-file';
 import type { Request, Route } from '../http';
 import { HttpError, readBody, sendJson } from '../http-util';
-import { apiContext, boardIdParam, requireBoard } from './boards';
+import { apiContext, boardIdParam, requireBoard, requireNewBoard } from './boards';
 
 /** The board's whole log; the board exists (checked by the caller). */
 async function log(service: BoardService, boardId: BoardId) {
@@ -128,7 +128,7 @@ export const insightRoutes: Route[] = [
     access: 'user',
     handler: async (r, api) => {
       const { principal } = r;
-      if (principal.kind === 'user' && principal.token && !principal.token.write) throw new HttpError(403, 'FORBIDDEN', 'This token is read-only');
+      requireNewBoard(principal);
       const format = oneOf<ImportFormat>(r.url.searchParams.get('format'), IMPORT_FORMATS, 'format');
       const body = await readBody(r.req, MAX_IMPORT_BYTES);
       try {
