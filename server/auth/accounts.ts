@@ -16,6 +16,8 @@ export type Revocation =
   | { kind: 'member'; boardId: string; userId: string }
   | { kind: 'scanner'; boardId: string; scannerId: string }
   | { kind: 'user-sessions'; userId: string }
+  /** One session signed out (`sessionHash` as in the principal). */
+  | { kind: 'session'; sessionHash: string }
   | { kind: 'token'; tokenId: string };
 
 export class AccountError extends Error {
@@ -154,6 +156,7 @@ export class Accounts {
     await this.#change(() => {
       this.#doc.sessions = this.#doc.sessions.filter((s) => s.hash !== hash);
     });
+    this.#emit({ kind: 'session', sessionHash: hash });
   }
 
   /** Signs a user out on every device (sessions only; API tokens stay until revoked). */

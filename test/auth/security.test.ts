@@ -155,4 +155,38 @@ describe('board-scoped API tokens', () => {
   });
 });
 
+function socketWith(cookie: string): Promise<Socket> {
+  const s = connect(t.url, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: `kb_session=${cookie}` } });
+  return new Promise((resolve, reject) => {
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', reject);
+  });
+}
+
+describe('sign-out', () => {
+  it('ends the open sockets of that session, and only of that session', async () => {
+    const user = await newUser('leaver');
+    const session = await login(user.email, user.password, '127.0.5.1');
+    const other = await login(user.email, user.password, '127.0.5.2');
+    const board = await newBoard(session, 'Leaving');
+    const s = await socketWith(session);
+    const kept = await socketWith(other);
+    for (const x of [s, kept]) expect((await x.timeout(5000).emitWithAck('board:join', { boardId: board })).ok).toBe(true);
+    const seen: string[] = [];
+    s.on('board:events', (m) => seen.push(JSON.stringify(m)));
+    const keptSeen: string[] = [];
+    kept.on('board:events', (m) => keptSeen.push(JSON.stringify(m)));
+    const gone = new Promise((resolve) => s.once('disconnect', resolve));
+    const out = await call('POST', '/api/auth/logout', { cookie: session, body: {} });
+    expect(out.status).toBe(200);
+    await gone;
+    expect(s.connected).toBe(false);
+    expect((await call('POST', `/api/boards/${board}/cards`, { cookie: other, body: { title: 'After sign-out' } })).status).toBe(201);
+    await expect.poll(() => keptSeen.join()).toContain('After sign-out');
+    expect(seen.join()).not.toContain('After sign-out');
+    expect(kept.connected).toBe(true);
+    kept.close();
+  });
+});
+
 export { connect, type Socket };
