@@ -189,4 +189,42 @@ describe('sign-out', () => {
   });
 });
 
+async function pairScanner(ownerCookie: string, boardId: string): Promise<string> {
+  const pairing = await call('POST', `/api/boards/${boardId}/pairings`, { cookie: ownerCookie });
+  expect(pairing.status, pairing.text).toBe(201);
+  const code = (pairing.json().url as string).split('/pair/')[1];
+  const paired = await call('POST', '/api/pair', { body: { code, label: 'Phone' } });
+  expect(paired.status, paired.text).toBe(201);
+  return cookieOf(paired);
+}
+
+describe('paired scanners', () => {
+  it('cannot read the member list (403), while a viewer still can', async () => {
+    const board = await newBoard(admin, 'Scanned');
+    const viewer = await newUser('memberviewer');
+    expect((await call('POST', `/api/boards/${board}/members`, { cookie: admin, body: { email: viewer.email, role: 'viewer' } })).status).toBe(200);
+    const scanner = await pairScanner(admin, board);
+    const r = await call('GET', `/api/boards/${board}/members`, { cookie: scanner });
+    expect(r.status).toBe(403);
+    expect(r.json().error).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/scanner/i) });
+    expect(r.text).not.toContain('@example.test');
+    const v = await call('GET', `/api/boards/${board}/members`, { cookie: await login(viewer.email, viewer.password, '127.0.6.1') });
+    expect(v.status).toBe(200);
+    expect(v.text).toContain(viewer.email);
+  });
+
+  it('the settings page refuses a scanner and shows members to an owner', async () => {
+    const { load } = await import('../../src/routes/boards/[boardId]/settings/+page.server');
+    const board = await newBoard(admin, 'Scanned page');
+    const scanner = await pairScanner(admin, board);
+    const run = (cookie: string) =>
+      (load as unknown as (e: unknown) => Promise<{ members: { email: string }[] }>)({
+        params: { boardId: board }, locals: { app: t.app, principal: t.app.accounts.principal({ cookie }) }, depends: () => {}
+      });
+    await expect(run(scanner)).rejects.toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    const data = await run(admin);
+    expect(data.members.map((m) => m.email)).toContain(ADMIN.email);
+  });
+});
+
 export { connect, type Socket };

@@ -156,8 +156,12 @@ export const authRoutes: Route[] = [
     })
   },
   {
+    // Members (names, emails, roles) are for people: a paired scanner only needs to move cards.
     method: 'GET', pattern: '/api/boards/:boardId/members', access: { board: 'read' },
-    handler: async (r, api) => sendJson(r.res, 200, { members: api.accounts.members(r.params.boardId).map(({ userId, email, name, role }) => ({ userId, email, name, role })) })
+    handler: async (r, api) => {
+      if (r.principal.kind === 'scanner') throw new HttpError(403, 'FORBIDDEN', 'A paired scanner can only move cards on its board; it cannot see members');
+      sendJson(r.res, 200, { members: api.accounts.members(r.params.boardId).map(({ userId, email, name, role }) => ({ userId, email, name, role })) });
+    }
   },
   {
     method: 'POST', pattern: '/api/boards/:boardId/members', access: { board: 'settings' },
