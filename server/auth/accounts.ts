@@ -217,6 +217,7 @@ export class Accounts {
   async setMember(boardId: string, userId: string, role: Role): Promise<void> {
     await this.#change(() => {
       const existing = this.#doc.members.find((m) => m.userId === userId && m.boardId === boardId);
+      if (existing?.role === 'owner' && role !== 'owner') this.#keepAnOwner(boardId, userId);
       if (existing) existing.role = role;
       else this.#doc.members.push({ boardId, userId, role });
     });
@@ -224,11 +225,18 @@ export class Accounts {
 
   async removeMember(boardId: string, userId: string): Promise<void> {
     await this.#change(() => {
-      const owners = this.#doc.members.filter((m) => m.boardId === boardId && m.role === 'owner');
-      if (owners.length === 1 && owners[0].userId === userId) throw new AccountError(409, 'LAST_OWNER', 'A board keeps at least one owner');
+      this.#keepAnOwner(boardId, userId);
       this.#doc.members = this.#doc.members.filter((m) => !(m.userId === userId && m.boardId === boardId));
     });
     this.#emit({ kind: 'member', boardId, userId });
+  }
+
+  /** Refuses (409) to take `userId`'s ownership away when they are the board's only owner. */
+  #keepAnOwner(boardId: string, userId: string): void {
+    const owners = this.#doc.members.filter((m) => m.boardId === boardId && m.role === 'owner');
+    if (owners.length === 1 && owners[0].userId === userId) {
+      throw new AccountError(409, 'LAST_OWNER', 'A board keeps at least one owner; make someone else owner first');
+    }
   }
 
   /** Boards that have no owner yet (e.g. the demo board made before the admin existed). */

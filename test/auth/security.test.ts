@@ -227,4 +227,28 @@ describe('paired scanners', () => {
   });
 });
 
+describe('the last owner', () => {
+  it('cannot demote themself or be removed (409); with a second owner they can step down', async () => {
+    const owner = await newUser('soleowner');
+    const second = await newUser('secondowner');
+    const cookie = await login(owner.email, owner.password, '127.0.7.1');
+    const board = await newBoard(cookie, 'Owned');
+    for (const role of ['editor', 'viewer'] as const) {
+      const r = await call('POST', `/api/boards/${board}/members`, { cookie, body: { email: owner.email, role } });
+      expect(r.status, r.text).toBe(409);
+      expect(r.json().error).toEqual({ code: 'LAST_OWNER', message: expect.stringMatching(/at least one owner/i) });
+    }
+    const removed = await call('DELETE', `/api/boards/${board}/members/${owner.id}`, { cookie });
+    expect(removed.status).toBe(409);
+    expect(removed.json().error.code).toBe('LAST_OWNER');
+    expect(t.app.accounts.roleOf(owner.id, board)).toBe('owner');
+    expect((await call('POST', `/api/boards/${board}/members`, { cookie, body: { email: second.email, role: 'owner' } })).status).toBe(200);
+    expect((await call('POST', `/api/boards/${board}/members`, { cookie, body: { email: owner.email, role: 'editor' } })).status).toBe(200);
+    expect(t.app.accounts.roleOf(owner.id, board)).toBe('editor');
+    // The remaining owner is now the last one.
+    const admin2 = await call('POST', `/api/boards/${board}/members`, { cookie: admin, body: { email: second.email, role: 'viewer' } });
+    expect(admin2.status).toBe(409);
+  });
+});
+
 export { connect, type Socket };
