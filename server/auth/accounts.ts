@@ -124,12 +124,20 @@ export class Accounts {
     return user;
   }
 
+  /** Checks the code first: a wrong or used one is refused before any password is hashed. */
   async acceptInvite(code: string, password: string, name?: string): Promise<User> {
-    const passwordHash = await hashPassword(password);
-    return this.#change(() => {
-      const invite = this.#doc.invites.find((i) => i.hash === sha256(code) && i.expiresAt > this.#now().toISOString());
+    const hash = sha256(code);
+    const find = () => {
+      const invite = this.#doc.invites.find((i) => i.hash === hash && i.expiresAt > this.#now().toISOString());
       const user = invite && this.user(invite.userId);
       if (!invite || !user) throw new AccountError(410, 'INVITE_INVALID', 'This invitation is used up or has expired; ask for a new one');
+      return { invite, user };
+    };
+    find();
+    const passwordHash = await hashPassword(password);
+    return this.#change(() => {
+      // Checked again: another request may have used the code while the password was hashed.
+      const { invite, user } = find();
       user.passwordHash = passwordHash;
       if (name?.trim()) user.name = name.trim();
       this.#doc.invites = this.#doc.invites.filter((i) => i !== invite);

@@ -251,4 +251,27 @@ describe('the last owner', () => {
   });
 });
 
+describe('invitations', () => {
+  it('wrong codes from one address are rate-limited (429, Retry-After); another address still accepts its invitation', async () => {
+    const invited = await call('POST', '/api/users', { cookie: admin, body: { email: 'invited@example.test', name: 'Invited' } });
+    expect(invited.status, invited.text).toBe(201);
+    const code = (invited.json().inviteUrl as string).split('/invite/')[1];
+    const statuses: number[] = [];
+    let limited: Reply | undefined;
+    for (let i = 0; i < 15; i++) {
+      const r = await call('POST', '/api/auth/invite', { body: { code: `wrong-${i}`, password: 'a-good-password' }, from: '127.0.8.1' });
+      statuses.push(r.status);
+      if (r.status === 429) limited ??= r;
+    }
+    expect(statuses.slice(0, 5)).toEqual([410, 410, 410, 410, 410]);
+    expect(limited, statuses.join()).toBeDefined();
+    expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited!.json().error).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/too many invitation attempts.*try again/i) });
+    // The limited address cannot use even the right code for now; another address can.
+    expect((await call('POST', '/api/auth/invite', { body: { code, password: 'a-good-password' }, from: '127.0.8.1' })).status).toBe(429);
+    const ok = await call('POST', '/api/auth/invite', { body: { code, password: 'a-good-password' }, from: '127.0.8.2' });
+    expect(ok.status, ok.text).toBe(200);
+  });
+});
+
 export { connect, type Socket };

@@ -34,6 +34,9 @@ const byAddress = new RateLimiter(30, 10 * 60e3);
 
 const addressOf = (r: Request) => r.req.socket.remoteAddress ?? 'unknown';
 
+/** Invitation attempts (each may hash a password): 10 per address per 10 minutes. */
+const invitesByAddress = new RateLimiter(10, 10 * 60e3);
+
 /** Counts one sign-in attempt; answers 429 with Retry-After when the address or the pair is over its limit. */
 function limitSignIn(r: Request, account: string): { pair: string; address: string } {
   const address = addressOf(r);
@@ -133,6 +136,11 @@ export const authRoutes: Route[] = [
     method: 'POST', pattern: '/api/auth/invite', access: 'public',
     handler: wrap(async (r, api) => {
       const input = await body(r, inviteSchema);
+      const wait = invitesByAddress.take(addressOf(r));
+      if (wait > 0) {
+        r.res.setHeader('retry-after', String(wait));
+        throw new HttpError(429, 'RATE_LIMITED', `Too many invitation attempts from this address; try again in ${wait} s`);
+      }
       const user = await api.accounts.acceptInvite(input.code, input.password, input.name);
       const login = await api.accounts.login(user.email, input.password);
       if (login) setSession(r.res, r, login.sessionId);
