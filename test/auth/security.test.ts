@@ -274,4 +274,52 @@ describe('invitations', () => {
   });
 });
 
+/** Runs `fn` with some environment variables set, then restores them. */
+async function withEnv(vars: Record<string, string>, fn: () => Promise<void>) {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+describe('board-creation quota', () => {
+  it('answers 429 with Retry-After once a user made the hourly number of boards; others are not affected', async () => {
+    await withEnv({ KANBRIDGE_BOARDS_PER_HOUR: '3' }, async () => {
+      const maker = await newUser('maker');
+      const cookie = await login(maker.email, maker.password, '127.0.10.1');
+      // A refused file does not count.
+      expect((await call('POST', '/api/import?format=trello', { cookie, body: { nonsense: true } })).status).toBe(400);
+      for (let i = 0; i < 3; i++) await newBoard(cookie, `Mine ${i}`);
+      const before = (await t.app.service.listBoards()).length;
+      const r = await call('POST', '/api/boards', { cookie, body: { name: 'One too many' } });
+      expect(r.status).toBe(429);
+      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+      expect(r.json().error).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/3 boards an hour.*try again/i) });
+      const imported = await call('POST', '/api/import?format=trello', { cookie, body: { name: 'Imported', lists: [], cards: [] } });
+      expect(imported.status).toBe(429);
+      expect((await t.app.service.listBoards()).length).toBe(before);
+      const other = await newUser('othermaker');
+      await newBoard(await login(other.email, other.password, '127.0.10.2'), 'Theirs');
+    });
+  });
+
+  it('answers 429 once a user owns the most boards allowed', async () => {
+    await withEnv({ KANBRIDGE_MAX_BOARDS_PER_USER: '2' }, async () => {
+      const hoarder = await newUser('hoarder');
+      const cookie = await login(hoarder.email, hoarder.password, '127.0.10.3');
+      await newBoard(cookie, 'H1');
+      await newBoard(cookie, 'H2');
+      const r = await call('POST', '/api/boards', { cookie, body: { name: 'H3' } });
+      expect(r.status).toBe(429);
+      expect(r.json().error).toEqual({ code: 'BOARD_LIMIT', message: expect.stringMatching(/owns? 2 boards/i) });
+    });
+  });
+});
+
 export { connect, type Socket };

@@ -14,6 +14,7 @@ import {
 } from '../../../src/lib/protocol';
 import { authorizeNewBoard, boardVisible, commandAction } from '../../auth/permissions';
 import { actorOf } from '../../auth/actor';
+import { takeBoardQuota } from '../../auth/board-quota';
 import type { Principal } from '../../auth/types';
 import type { CommandContext, Outcome } from '../../board-service';
 import type { ApiContext, Request, Route } from '../http';
@@ -51,6 +52,20 @@ export function requireNewBoard(principal: Principal): void {
   if (!d.ok) throw new HttpError(d.status, d.code, d.message);
 }
 
+/**
+ * Counts one board about to be made against the caller's quota (per hour, and boards owned);
+ * throws 429 when over it. Answers a function that gives the count back if no board was made.
+ */
+export function requireBoardQuota(r: Pick<Request, 'req' | 'res' | 'principal'>, api: ApiContext): () => void {
+  const { principal } = r;
+  const taken = principal.kind === 'user'
+    ? takeBoardQuota(`user:${principal.user.id}`, [...api.accounts.boardsOf(principal.user.id)].filter((b) => api.accounts.roleOf(principal.user.id, b) === 'owner').length)
+    : takeBoardQuota(`address:${r.req.socket.remoteAddress ?? 'unknown'}`, null);
+  if (taken.ok) return taken.release;
+  if (taken.refusal.retryAfter) r.res.setHeader('retry-after', String(taken.refusal.retryAfter));
+  throw new HttpError(429, taken.refusal.code, taken.refusal.message);
+}
+
 function sendOutcome(res: ServerResponse, outcome: Outcome, created = false) {
   if (outcome.ok) sendJson(res, created ? 201 : 200, { revision: outcome.revision, events: outcome.events });
   else sendJson(res, rejectionStatus(outcome.rejection.code), { error: rejectionError(outcome.rejection) });
@@ -79,12 +94,20 @@ export const boardRoutes: Route[] = [
     method: 'POST',
     pattern: '/api/boards',
     access: 'user',
-    handler: async ({ req, res, principal }, api) => {
+    handler: async (r, api) => {
+      const { req, res, principal } = r;
       requireNewBoard(principal);
       const body = createBoardSchema.safeParse(await readJson(req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
-      const result = await api.service.createBoard(body.data, apiContext(principal));
-      if (!result.ok) return sendJson(res, rejectionStatus(result.rejection.code), { error: rejectionError(result.rejection) });
+      const release = requireBoardQuota(r, api);
+      const result = await api.service.createBoard(body.data, apiContext(principal)).catch((err: unknown) => {
+        release();
+        throw err;
+      });
+      if (!result.ok) {
+        release();
+        return sendJson(res, rejectionStatus(result.rejection.code), { error: rejectionError(result.rejection) });
+      }
       sendJson(res, 201, boardJson(result.board), { location: `/api/boards/${result.board.id}` });
     }
   },
