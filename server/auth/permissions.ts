@@ -75,7 +75,7 @@ export function boardScoped(principal: Principal): boolean {
   return principal.kind === 'user' && !!principal.token?.boardIds;
 }
 
-export const BOARD_SCOPED: Denial = forbidden('This token is limited to some boards; it cannot list users, create boards or import');
+export const BOARD_SCOPED: Denial = forbidden('This token is limited to some boards; it cannot list users or members, create boards or import');
 
 /** The boards list for `principal`: only boards it may read, and for a board-scoped token only its boards. */
 export function boardVisible(principal: Principal, boardId: string, roleOf: (userId: string, boardId: string) => Role | null): boolean {

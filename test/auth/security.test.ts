@@ -133,6 +133,9 @@ describe('board-scoped API tokens', () => {
     expect(users.json().error).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/limited to some boards/i) });
     expect(users.text).not.toContain('someone@example.test');
     expect((await call('GET', `/api/boards/${b}`, { bearer: token })).status).toBe(403);
+    const members = await call('GET', `/api/boards/${a}/members`, { bearer: token });
+    expect(members.status).toBe(403);
+    expect(members.text).not.toContain(ADMIN.email);
     // An unscoped admin token still lists users.
     const all = await newToken(admin, { name: 'read all' });
     expect((await call('GET', '/api/users', { bearer: all })).text).toContain('someone@example.test');

@@ -164,10 +164,12 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    // Members (names, emails, roles) are for people: a paired scanner only needs to move cards.
+    // Members (names, emails, roles) are for people: a paired scanner only needs to move cards,
+    // and a token limited to some boards lists no users.
     method: 'GET', pattern: '/api/boards/:boardId/members', access: { board: 'read' },
     handler: async (r, api) => {
       if (r.principal.kind === 'scanner') throw new HttpError(403, 'FORBIDDEN', 'A paired scanner can only move cards on its board; it cannot see members');
+      if (boardScoped(r.principal)) throw new HttpError(BOARD_SCOPED.status, BOARD_SCOPED.code, BOARD_SCOPED.message);
       sendJson(r.res, 200, { members: api.accounts.members(r.params.boardId).map(({ userId, email, name, role }) => ({ userId, email, name, role })) });
     }
   },
