@@ -16,6 +16,8 @@ export type Revocation =
   | { kind: 'member'; boardId: string; userId: string }
   | { kind: 'scanner'; boardId: string; scannerId: string }
   | { kind: 'user-sessions'; userId: string }
+  /** One session signed out (`sessionHash` as in the principal). */
+  | { kind: 'session'; sessionHash: string }
   | { kind: 'token'; tokenId: string };
 
 export class AccountError extends Error {
@@ -122,12 +124,20 @@ export class Accounts {
     return user;
   }
 
+  /** Checks the code first: a wrong or used one is refused before any password is hashed. */
   async acceptInvite(code: string, password: string, name?: string): Promise<User> {
-    const passwordHash = await hashPassword(password);
-    return this.#change(() => {
-      const invite = this.#doc.invites.find((i) => i.hash === sha256(code) && i.expiresAt > this.#now().toISOString());
+    const hash = sha256(code);
+    const find = () => {
+      const invite = this.#doc.invites.find((i) => i.hash === hash && i.expiresAt > this.#now().toISOString());
       const user = invite && this.user(invite.userId);
       if (!invite || !user) throw new AccountError(410, 'INVITE_INVALID', 'This invitation is used up or has expired; ask for a new one');
+      return { invite, user };
+    };
+    find();
+    const passwordHash = await hashPassword(password);
+    return this.#change(() => {
+      // Checked again: another request may have used the code while the password was hashed.
+      const { invite, user } = find();
       user.passwordHash = passwordHash;
       if (name?.trim()) user.name = name.trim();
       this.#doc.invites = this.#doc.invites.filter((i) => i !== invite);
@@ -154,6 +164,7 @@ export class Accounts {
     await this.#change(() => {
       this.#doc.sessions = this.#doc.sessions.filter((s) => s.hash !== hash);
     });
+    this.#emit({ kind: 'session', sessionHash: hash });
   }
 
   /** Signs a user out on every device (sessions only; API tokens stay until revoked). */
@@ -214,6 +225,7 @@ export class Accounts {
   async setMember(boardId: string, userId: string, role: Role): Promise<void> {
     await this.#change(() => {
       const existing = this.#doc.members.find((m) => m.userId === userId && m.boardId === boardId);
+      if (existing?.role === 'owner' && role !== 'owner') this.#keepAnOwner(boardId, userId);
       if (existing) existing.role = role;
       else this.#doc.members.push({ boardId, userId, role });
     });
@@ -221,11 +233,18 @@ export class Accounts {
 
   async removeMember(boardId: string, userId: string): Promise<void> {
     await this.#change(() => {
-      const owners = this.#doc.members.filter((m) => m.boardId === boardId && m.role === 'owner');
-      if (owners.length === 1 && owners[0].userId === userId) throw new AccountError(409, 'LAST_OWNER', 'A board keeps at least one owner');
+      this.#keepAnOwner(boardId, userId);
       this.#doc.members = this.#doc.members.filter((m) => !(m.userId === userId && m.boardId === boardId));
     });
     this.#emit({ kind: 'member', boardId, userId });
+  }
+
+  /** Refuses (409) to take `userId`'s ownership away when they are the board's only owner. */
+  #keepAnOwner(boardId: string, userId: string): void {
+    const owners = this.#doc.members.filter((m) => m.boardId === boardId && m.role === 'owner');
+    if (owners.length === 1 && owners[0].userId === userId) {
+      throw new AccountError(409, 'LAST_OWNER', 'A board keeps at least one owner; make someone else owner first');
+    }
   }
 
   /** Boards that have no owner yet (e.g. the demo board made before the admin existed). */

@@ -69,3 +69,35 @@ export function authorizeBoard(principal: Principal, boardId: string, action: Bo
     }
   }
 }
+
+/** True for an API token limited to some boards: it reaches those boards and nothing install-wide. */
+export function boardScoped(principal: Principal): boolean {
+  return principal.kind === 'user' && !!principal.token?.boardIds;
+}
+
+export const BOARD_SCOPED: Denial = forbidden('This token is limited to some boards; it cannot list users or members, create boards or import');
+
+/** The boards list for `principal`: only boards it may read, and for a board-scoped token only its boards. */
+export function boardVisible(principal: Principal, boardId: string, roleOf: (userId: string, boardId: string) => Role | null): boolean {
+  return authorizeBoard(principal, boardId, 'read', roleOf).ok;
+}
+
+/**
+ * May `principal` make a new board (create or import)? Any signed-in user may, with a token only
+ * when it may write and is not limited to some boards; a paired scanner never.
+ */
+export function authorizeNewBoard(principal: Principal): Decision {
+  switch (principal.kind) {
+    case 'open':
+      return ALLOW;
+    case 'anonymous':
+      return UNAUTHENTICATED;
+    case 'scanner':
+      return forbidden('A paired scanner can only move cards on its board');
+    case 'user':
+      if (principal.token?.revokedAt) return UNAUTHENTICATED;
+      if (principal.token && !principal.token.write) return forbidden('This token is read-only');
+      if (boardScoped(principal)) return BOARD_SCOPED;
+      return ALLOW;
+  }
+}

@@ -1,13 +1,13 @@
 /**
- * A fixed-window counter per key (e.g. login attempts per address and per account), bounded
- * in memory: old windows are dropped as new keys arrive.
+ * A fixed-window counter per key (e.g. sign-in attempts per address and per address+account
+ * pair), bounded in memory: old windows are dropped as new keys arrive.
  */
 export class RateLimiter {
   readonly #hits = new Map<string, { count: number; resetAt: number }>();
   constructor(readonly limit: number, readonly windowMs: number, readonly maxKeys = 10_000, readonly now: () => number = Date.now) {}
 
   /** Counts one attempt; answers how many seconds to wait, or 0 when allowed. */
-  take(key: string): number {
+  take(key: string, limit = this.limit): number {
     const t = this.now();
     let entry = this.#hits.get(key);
     if (!entry || entry.resetAt <= t) {
@@ -16,7 +16,13 @@ export class RateLimiter {
       this.#hits.set(key, entry);
     }
     entry.count++;
-    return entry.count > this.limit ? Math.ceil((entry.resetAt - t) / 1000) : 0;
+    return entry.count > limit ? Math.max(1, Math.ceil((entry.resetAt - t) / 1000)) : 0;
+  }
+
+  /** Gives back one attempt (e.g. one that succeeded and should not count against the key). */
+  refund(key: string): void {
+    const entry = this.#hits.get(key);
+    if (entry && entry.count > 0) entry.count--;
   }
 
   reset(key: string): void {

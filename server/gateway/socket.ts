@@ -193,7 +193,9 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
       } else if (
         (r.kind === 'scanner' && p?.kind === 'scanner' && p.scanner.id === r.scannerId) ||
         (r.kind === 'token' && p?.kind === 'user' && p.token?.id === r.tokenId) ||
-        (r.kind === 'user-sessions' && p?.kind === 'user' && p.user.id === r.userId && p.sessionHash !== null)
+        (r.kind === 'user-sessions' && p?.kind === 'user' && p.user.id === r.userId && p.sessionHash !== null) ||
+        // Signed out: that session's sockets end too.
+        (r.kind === 'session' && p?.kind === 'user' && p.sessionHash === r.sessionHash)
       ) {
         socket.disconnect(true);
       }

@@ -1,14 +1,15 @@
 /**
  * Accounts API: sign in and out, first-start setup, invitations, users (admin), board members
- * (owner), API tokens (per user, shown once) and scanner pairing (owner). Login is
- * rate-limited per address and per account.
+ * (owner), API tokens (per user, shown once) and scanner pairing (owner). Sign-in is
+ * rate-limited per (address, account) pair and per address, never per account alone: a flood
+ * of wrong passwords from elsewhere cannot lock the real user out of their own address.
  */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { MAX_JSON_BODY, formatIssues } from '../../../src/lib/protocol';
 import { AccountError } from '../../auth/accounts';
 import { clearSessionCookie, credentialsOf, isSecure, sessionCookie } from '../../auth/cookies';
-import { forbidden } from '../../auth/permissions';
+import { BOARD_SCOPED, boardScoped, forbidden } from '../../auth/permissions';
 import { RateLimiter } from '../../auth/rate-limit';
 import type { Principal, User } from '../../auth/types';
 import type { ApiContext, Request, Route } from '../http';
@@ -27,9 +28,26 @@ const memberSchema = z.strictObject({ email, role: z.enum(['owner', 'editor', 'v
 const tokenSchema = z.strictObject({ name, boardIds: z.array(z.string().max(64)).max(500).optional(), write: z.boolean().optional() });
 const pairSchema = z.strictObject({ code: z.string().max(200), label: z.string().max(60).optional() });
 
-/** 10 attempts per address and 5 per account, per 10 minutes. */
-const byAddress = new RateLimiter(10, 10 * 60e3);
-const byAccount = new RateLimiter(5, 10 * 60e3);
+/** Per 10 minutes: 5 failed sign-ins for one account from one address, 30 from one address in all. */
+const byPair = new RateLimiter(5, 10 * 60e3);
+const byAddress = new RateLimiter(30, 10 * 60e3);
+
+const addressOf = (r: Request) => r.req.socket.remoteAddress ?? 'unknown';
+
+/** Invitation attempts (each may hash a password): 10 per address per 10 minutes. */
+const invitesByAddress = new RateLimiter(10, 10 * 60e3);
+
+/** Counts one sign-in attempt; answers 429 with Retry-After when the address or the pair is over its limit. */
+function limitSignIn(r: Request, account: string): { pair: string; address: string } {
+  const address = addressOf(r);
+  const pair = `${address}|${account}`;
+  const wait = Math.max(byPair.take(pair), byAddress.take(address));
+  if (wait > 0) {
+    r.res.setHeader('retry-after', String(wait));
+    throw new HttpError(429, 'RATE_LIMITED', `Too many sign-in attempts from this address; try again in ${wait} s`);
+  }
+  return { pair, address };
+}
 
 async function body<T>(r: Request, schema: z.ZodType<T>): Promise<T> {
   const parsed = schema.safeParse(await readJson(r.req, MAX_JSON_BODY));
@@ -72,15 +90,12 @@ export const authRoutes: Route[] = [
     method: 'POST', pattern: '/api/auth/login', access: 'public',
     handler: wrap(async (r, api) => {
       const input = await body(r, loginSchema);
-      const address = r.req.socket.remoteAddress ?? 'unknown';
-      const wait = Math.max(byAddress.take(address), byAccount.take(input.email.trim().toLowerCase()));
-      if (wait > 0) {
-        r.res.setHeader('retry-after', String(wait));
-        throw new HttpError(429, 'RATE_LIMITED', `Too many sign-in attempts; try again in ${wait} s`);
-      }
+      const keys = limitSignIn(r, input.email.trim().toLowerCase());
       const result = await api.accounts.login(input.email, input.password);
       if (!result) throw new HttpError(401, 'BAD_CREDENTIALS', 'Wrong email or password');
-      byAccount.reset(input.email.trim().toLowerCase());
+      // A successful sign-in does not count against the address (many people may share it).
+      byPair.reset(keys.pair);
+      byAddress.refund(keys.address);
       setSession(r.res, r, result.sessionId);
       sendJson(r.res, 200, { user: publicUser(result.user) });
     })
@@ -121,6 +136,11 @@ export const authRoutes: Route[] = [
     method: 'POST', pattern: '/api/auth/invite', access: 'public',
     handler: wrap(async (r, api) => {
       const input = await body(r, inviteSchema);
+      const wait = invitesByAddress.take(addressOf(r));
+      if (wait > 0) {
+        r.res.setHeader('retry-after', String(wait));
+        throw new HttpError(429, 'RATE_LIMITED', `Too many invitation attempts from this address; try again in ${wait} s`);
+      }
       const user = await api.accounts.acceptInvite(input.code, input.password, input.name);
       const login = await api.accounts.login(user.email, input.password);
       if (login) setSession(r.res, r, login.sessionId);
@@ -129,7 +149,10 @@ export const authRoutes: Route[] = [
   },
   {
     method: 'GET', pattern: '/api/users', access: 'admin',
-    handler: async (r, api) => sendJson(r.res, 200, { users: api.accounts.users().map(publicUser) })
+    handler: async (r, api) => {
+      if (boardScoped(r.principal)) throw new HttpError(BOARD_SCOPED.status, BOARD_SCOPED.code, BOARD_SCOPED.message);
+      sendJson(r.res, 200, { users: api.accounts.users().map(publicUser) });
+    }
   },
   {
     method: 'POST', pattern: '/api/users', access: 'admin',
@@ -141,8 +164,14 @@ export const authRoutes: Route[] = [
     })
   },
   {
+    // Members (names, emails, roles) are for people: a paired scanner only needs to move cards,
+    // and a token limited to some boards lists no users.
     method: 'GET', pattern: '/api/boards/:boardId/members', access: { board: 'read' },
-    handler: async (r, api) => sendJson(r.res, 200, { members: api.accounts.members(r.params.boardId).map(({ userId, email, name, role }) => ({ userId, email, name, role })) })
+    handler: async (r, api) => {
+      if (r.principal.kind === 'scanner') throw new HttpError(403, 'FORBIDDEN', 'A paired scanner can only move cards on its board; it cannot see members');
+      if (boardScoped(r.principal)) throw new HttpError(BOARD_SCOPED.status, BOARD_SCOPED.code, BOARD_SCOPED.message);
+      sendJson(r.res, 200, { members: api.accounts.members(r.params.boardId).map(({ userId, email, name, role }) => ({ userId, email, name, role })) });
+    }
   },
   {
     method: 'POST', pattern: '/api/boards/:boardId/members', access: { board: 'settings' },

@@ -12,8 +12,9 @@ import {
   rejectionError,
   sinceQuerySchema
 } from '../../../src/lib/protocol';
-import { commandAction } from '../../auth/permissions';
+import { authorizeNewBoard, boardVisible, commandAction } from '../../auth/permissions';
 import { actorOf } from '../../auth/actor';
+import { takeBoardQuota } from '../../auth/board-quota';
 import type { Principal } from '../../auth/types';
 import type { CommandContext, Outcome } from '../../board-service';
 import type { ApiContext, Request, Route } from '../http';
@@ -45,6 +46,26 @@ export async function requireBoard(api: ApiContext, boardId: BoardId) {
   return board;
 }
 
+/** Throws 403 unless `principal` may make a board (a read-only or board-scoped token may not). */
+export function requireNewBoard(principal: Principal): void {
+  const d = authorizeNewBoard(principal);
+  if (!d.ok) throw new HttpError(d.status, d.code, d.message);
+}
+
+/**
+ * Counts one board about to be made against the caller's quota (per hour, and boards owned);
+ * throws 429 when over it. Answers a function that gives the count back if no board was made.
+ */
+export function requireBoardQuota(r: Pick<Request, 'req' | 'res' | 'principal'>, api: ApiContext): () => void {
+  const { principal } = r;
+  const taken = principal.kind === 'user'
+    ? takeBoardQuota(`user:${principal.user.id}`, [...api.accounts.boardsOf(principal.user.id)].filter((b) => api.accounts.roleOf(principal.user.id, b) === 'owner').length)
+    : takeBoardQuota(`address:${r.req.socket.remoteAddress ?? 'unknown'}`, null);
+  if (taken.ok) return taken.release;
+  if (taken.refusal.retryAfter) r.res.setHeader('retry-after', String(taken.refusal.retryAfter));
+  throw new HttpError(429, taken.refusal.code, taken.refusal.message);
+}
+
 function sendOutcome(res: ServerResponse, outcome: Outcome, created = false) {
   if (outcome.ok) sendJson(res, created ? 201 : 200, { revision: outcome.revision, events: outcome.events });
   else sendJson(res, rejectionStatus(outcome.rejection.code), { error: rejectionError(outcome.rejection) });
@@ -63,10 +84,9 @@ export const boardRoutes: Route[] = [
     access: 'user',
     handler: async ({ res, principal }, api) => {
       const boards = await api.service.listBoards();
-      // Everyone sees only the boards they may read (an admin and an open install see all).
-      const visible = principal.kind === 'user' && !principal.user.admin
-        ? boards.filter((b) => api.accounts.roleOf(principal.user.id, b.id) && (!principal.token?.boardIds || principal.token.boardIds.includes(b.id)))
-        : boards;
+      // Everyone sees only the boards they may read (an admin and an open install see all; a
+      // token limited to some boards only those).
+      const visible = boards.filter((b) => boardVisible(principal, b.id, (u, id) => api.accounts.roleOf(u, id)));
       sendJson(res, 200, { boards: visible });
     }
   },
@@ -74,12 +94,20 @@ export const boardRoutes: Route[] = [
     method: 'POST',
     pattern: '/api/boards',
     access: 'user',
-    handler: async ({ req, res, principal }, api) => {
-      if (principal.kind === 'user' && principal.token && !principal.token.write) throw new HttpError(403, 'FORBIDDEN', 'This token is read-only');
+    handler: async (r, api) => {
+      const { req, res, principal } = r;
+      requireNewBoard(principal);
       const body = createBoardSchema.safeParse(await readJson(req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
-      const result = await api.service.createBoard(body.data, apiContext(principal));
-      if (!result.ok) return sendJson(res, rejectionStatus(result.rejection.code), { error: rejectionError(result.rejection) });
+      const release = requireBoardQuota(r, api);
+      const result = await api.service.createBoard(body.data, apiContext(principal)).catch((err: unknown) => {
+        release();
+        throw err;
+      });
+      if (!result.ok) {
+        release();
+        return sendJson(res, rejectionStatus(result.rejection.code), { error: rejectionError(result.rejection) });
+      }
       sendJson(res, 201, boardJson(result.board), { location: `/api/boards/${result.board.id}` });
     }
   },

@@ -16,7 +16,7 @@ import { ImportError, MAX_LISTED } from '../../import/issues';
 import { exportFile } from '../../import/kanbridge-file';
 import type { Request, Route } from '../http';
 import { HttpError, readBody, sendJson } from '../http-util';
-import { apiContext, boardIdParam, requireBoard } from './boards';
+import { apiContext, boardIdParam, requireBoard, requireBoardQuota, requireNewBoard } from './boards';
 
 /** The board's whole log; the board exists (checked by the caller). */
 async function log(service: BoardService, boardId: BoardId) {
@@ -128,15 +128,17 @@ export const insightRoutes: Route[] = [
     access: 'user',
     handler: async (r, api) => {
       const { principal } = r;
-      if (principal.kind === 'user' && principal.token && !principal.token.write) throw new HttpError(403, 'FORBIDDEN', 'This token is read-only');
+      requireNewBoard(principal);
       const format = oneOf<ImportFormat>(r.url.searchParams.get('format'), IMPORT_FORMATS, 'format');
       const body = await readBody(r.req, MAX_IMPORT_BYTES);
+      const release = requireBoardQuota(r, api);
       try {
         const { board, warnings } = await importBoard(api.service, format, body, apiContext(principal).actor, new Date());
         // Whoever imports a board owns it, like one they made (a Kanbridge log names its first maker, who may not be here).
         if (principal.kind === 'user') await api.accounts.setMember(board.id, principal.user.id, 'owner');
         sendJson(r.res, 201, { ...boardJson(board), warnings }, { location: `/api/boards/${board.id}` });
       } catch (err) {
+        release();
         if (!(err instanceof ImportError)) throw err;
         throw new HttpError(400, 'INVALID_FILE', err.message, { issues: err.issues.slice(0, MAX_LISTED) });
       }

@@ -4,7 +4,7 @@ import { boardRole } from '$lib/components/account/role';
 import type { PageServerLoad } from './$types';
 
 /**
- * Board settings: its members (everyone with access reads the list; owners change it) and the
+ * Board settings: its members (every member reads the list, a paired scanner not; owners change it) and the
  * phones paired as its scanners (owners). Managing needs a signed-in owner: on an open install
  * there is no one to add yet.
  */
@@ -16,6 +16,8 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 	if (!board) error(404, { message: 'This board does not exist, or it was removed.', code: 'NOT_FOUND' });
 	const role = boardRole(principal, board.id, (u, b) => app.accounts.roleOf(u, b));
 	if (!role) error(403, { message: 'You do not have access to this board. Ask its owner to add you.', code: 'FORBIDDEN' });
+	// A paired phone moves cards; who the members are (names, emails, roles) is not its business.
+	if (role === 'scanner') error(403, { message: 'A paired scanner can only move cards on this board; board settings need a signed-in member.', code: 'FORBIDDEN' });
 	const manage = role === 'owner' && principal.kind === 'user';
 	const nameOf = (userId: string) => app.accounts.user(userId)?.name ?? 'someone who left';
 	return {
