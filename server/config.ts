@@ -17,7 +17,10 @@ const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://').optional(),
   KANBRIDGE_DEMO: z.enum(['0', '1', '']).optional().transform((v) => v !== '0'),
   KANBRIDGE_ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'KANBRIDGE_ADMIN_EMAIL must be an email address').optional(),
-  KANBRIDGE_ADMIN_PASSWORD: z.string().min(8, 'KANBRIDGE_ADMIN_PASSWORD needs at least 8 characters').optional()
+  KANBRIDGE_ADMIN_PASSWORD: z.string().min(8, 'KANBRIDGE_ADMIN_PASSWORD needs at least 8 characters').optional(),
+  // Read where they apply (server/auth/board-quota.ts); checked here so a bad value stops the start.
+  KANBRIDGE_BOARDS_PER_HOUR: z.coerce.number().int('must be a whole number').min(1).max(1_000_000).optional(),
+  KANBRIDGE_MAX_BOARDS_PER_USER: z.coerce.number().int('must be a whole number').min(1).max(1_000_000).optional()
 });
 
 export interface Config {
