@@ -1,5 +1,5 @@
 import type { App as KanbridgeApp } from '../server/app';
-import type { Principal } from '../server/auth/types';
+import type { Principal } from './lib/auth/types';
 import type { Viewer } from '$lib/components/account/viewer';
 
 declare global {

@@ -10,32 +10,10 @@
  * An admin is owner of every board. An API token never exceeds its user's role, is limited to
  * its boards, and without `write` only reads.
  */
-import type { Command } from '../../src/lib/domain';
+import { roleAllows, type BoardAction } from '../../src/lib/auth/roles';
 import type { Principal, Role } from './types';
 
-export type BoardAction = 'read' | 'move' | 'edit' | 'settings';
-
-const RANK: Record<BoardAction, number> = { read: 0, move: 1, edit: 2, settings: 3 };
-const ROLE_MAX: Record<Role | 'scanner', number> = { viewer: 0, scanner: 1, editor: 2, owner: 3 };
-
-export function commandAction(command: Pick<Command, 'type'>): BoardAction {
-  switch (command.type) {
-    case 'moveCard':
-      return 'move';
-    case 'createCard':
-    case 'updateCard':
-    case 'archiveCard':
-    case 'restoreCard':
-    case 'markPrinted':
-      return 'edit';
-    default:
-      return 'settings';
-  }
-}
-
-export function roleAllows(role: Role | 'scanner' | null, action: BoardAction): boolean {
-  return role !== null && ROLE_MAX[role] >= RANK[action];
-}
+export { commandAction, roleAllows, type BoardAction } from '../../src/lib/auth/roles';
 
 export type Denial = { ok: false; status: 401 | 403; code: 'UNAUTHENTICATED' | 'FORBIDDEN'; message: string };
 export type Decision = { ok: true } | Denial;

@@ -1,10 +1,10 @@
 /**
  * The viewer's role on one board, for showing only the controls they may use. The server
  * checks every command and request itself; this only keeps the page from offering what it
- * would refuse. The rules are the server's own (permissions.ts), not a second copy.
+ * would refuse. The rules are the server's own ($lib/auth/roles), not a second copy.
  */
-import { roleAllows } from '../../../../server/auth/permissions';
-import type { Principal, Role } from '../../../../server/auth/types';
+import { roleAllows } from '$lib/auth/roles';
+import type { Principal, Role } from '$lib/auth/types';
 
 export type BoardRole = Role | 'scanner';
 
