@@ -188,3 +188,25 @@ describe('POST printed', () => {
     expect(await printedEvents()).toHaveLength(before);
   });
 });
+
+describe('POST printed on an install without accounts', () => {
+  let open: TestApp;
+  beforeAll(async () => {
+    open = await startTestApp();
+  });
+  afterAll(async () => open.close());
+
+  it('still needs this site’s Origin: anyone on the network could otherwise be any page', async () => {
+    const post = (path: string, body: unknown, headers: Record<string, string>) =>
+      fetch(open.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const created = (await (await post('/api/boards', { name: 'Open' }, { origin: open.url })).json()) as BoardJson;
+    expect((await post(`/api/boards/${created.id}/cards`, { title: 'Card' }, { origin: open.url })).status).toBe(201);
+    const revision = created.revision + 1;
+    const path = `/api/boards/${created.id}/printed`;
+    expect((await post(path, { layout: 'a6', revision }, {})).status).toBe(403);
+    expect((await post(path, { layout: 'a6', revision }, { origin: 'http://evil.example' })).status).toBe(403);
+    const ok = await post(path, { layout: 'a6', revision }, { origin: open.url });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { recorded: string[] }).recorded).toHaveLength(1);
+  });
+});
