@@ -10,7 +10,6 @@ import type { App as KanbridgeApp } from '../server/app';
 import { authorizeBoard, type BoardAction } from '../server/auth/permissions';
 import { actorOf } from '../server/auth/actor';
 import { SESSION_COOKIE } from '../server/auth/constants';
-import { normaliseCode } from '$lib/domain';
 
 const PUBLIC = [/^\/login\/?$/, /^\/setup\/?$/, /^\/invite\/[^/]+\/?$/, /^\/pair\/[^/]+\/?$/];
 const CODE_PAGE = /^\/([CLBclb])\/([^/]+)\/?$/;
@@ -52,9 +51,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (board) {
     if (!can(decodeURIComponent(board[1]), 'read')) error(403, { message: 'You do not have access to this board. Ask its owner to add you.', code: 'FORBIDDEN' });
   } else if (code) {
-    const c = normaliseCode(code[2]);
-    const owner = c ? await app.service.findCode(c) : null;
-    if (owner && !can(owner.boardId, 'read')) error(404, { message: 'Nothing here has this code.', code: 'NOT_FOUND' });
+    // Printed-code pages check access where they look the code up (resolveCode), after the
+    // same redirects an unknown code gets, so that both answer alike.
   } else if (principal.kind === 'scanner') {
     // A paired phone belongs to one board's scanner.
     return seeOther(`/boards/${principal.scanner.boardId}/scan`);

@@ -1,7 +1,8 @@
 /**
  * The print API over real HTTP, in process: every layout as a PDF (pdfinfo for pages and page
  * size, pdftotext for what is on them), JSON errors instead of half PDFs, the record of what
- * was printed (the "new" and reprint queues), and where the QR origin comes from.
+ * was printed (the "new" and reprint queues, recorded by a POST after the download), and where
+ * the QR origin comes from. test/api/print-record.test.ts has the POST's own checks.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,6 +107,17 @@ async function makeBoard(cards: Record<string, string[]>, name = `Print ${Math.r
 
 const printPath = (b: Board, query: string) => `/api/boards/${b.id}/print.pdf?${query}`;
 const print = (b: Board, query: string, base = t.url) => get(base, printPath(b, query));
+
+/** Downloads the PDF, then records its cards as printed as the print page does (a same-site POST). */
+async function printAndRecord(b: Board, query: string): Promise<Reply> {
+  const pdf = await print(b, query);
+  pdfFile(pdf);
+  const q = new URLSearchParams(query);
+  const body = JSON.stringify({ layout: q.get('layout'), select: q.get('select') ?? 'all', revision: Number(pdf.headers['x-board-revision']) });
+  const res = await fetch(`${t.url}/api/boards/${b.id}/printed`, { method: 'POST', headers: { origin: t.url, 'content-type': 'application/json' }, body });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return pdf;
+}
 
 async function events(b: Board, since = 0): Promise<BoardEvent[]> {
   return (await api<{ events: BoardEvent[] }>(t.url, 'GET', `/api/boards/${b.id}/events?since=${since}`)).body.events;
@@ -218,7 +230,7 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
     const b = await makeBoard({ 'To do': ['Only card'] });
     await expectError(await print(b, 'layout=a4-8&select=reprint'), 422, 'NOTHING_TO_PRINT');
     expect(json<Err>(await print(b, 'layout=a4-8&select=reprint')).error.message).toContain('no printed card has changed');
-    pdfFile(await print(b, 'layout=a4-8&select=new'));
+    await printAndRecord(b, 'layout=a4-8&select=new');
     await expectError(await print(b, 'layout=a4-8&select=new'), 422, 'NOTHING_TO_PRINT');
     expect(json<Err>(await print(b, 'layout=a4-8&select=new')).error.message).toContain('every card has been printed already');
   });
@@ -227,7 +239,11 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
     const b = await makeBoard({ 'To do': ['First', 'Second'], Doing: ['Third'] });
     expect(await titlesIn(b, 'new')).toEqual(['First', 'Second', 'Third']);
     const revision = (await api<BoardJson>(t.url, 'GET', `/api/boards/${b.id}`)).body.revision;
+    // The download alone records nothing.
     pdfFile(await print(b, `layout=index-3x5&select=column:${b.col['To do']}`));
+    expect(await events(b, revision)).toEqual([]);
+    expect(await titlesIn(b, 'new')).toEqual(['First', 'Second', 'Third']);
+    await printAndRecord(b, `layout=index-3x5&select=column:${b.col['To do']}`);
 
     const printed = (await events(b, revision));
     expect(printed).toHaveLength(1);
@@ -243,7 +259,7 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
 
   it('queues a printed card when a printed field changes; printing the queue empties it', async () => {
     const b = await makeBoard({ 'To do': ['Wash the car', 'Buy milk', 'Call Ann'] });
-    pdfFile(await print(b, 'layout=a4-8&select=all'));
+    await printAndRecord(b, 'layout=a4-8&select=all');
     await expectError(await print(b, 'layout=a4-8&select=reprint'), 422, 'NOTHING_TO_PRINT');
 
     await command(b, { type: 'updateCard', cardId: b.card['Buy milk'], changes: { title: 'Buy oat milk' } });
@@ -253,7 +269,7 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
     expect(text).toContain('Call Ann');
     expect(text).not.toContain('Wash the car');
 
-    const queued = await print(b, 'layout=a4-8&select=reprint');
+    const queued = await printAndRecord(b, 'layout=a4-8&select=reprint');
     expect((await pdfInfo(queued)).pages).toBe(1);
     const last = (await events(b)).at(-1);
     expect(last).toMatchObject({ type: 'cardsPrinted', source: 'print', cardIds: [b.card['Buy milk'], b.card['Call Ann']] });
@@ -262,7 +278,7 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
 
   it('does not queue a card that only moved, or whose unprinted description changed', async () => {
     const b = await makeBoard({ 'To do': ['Mover', 'Writer'] });
-    pdfFile(await print(b, 'layout=a6&select=all'));
+    await printAndRecord(b, 'layout=a6&select=all');
     await command(b, { type: 'moveCard', cardId: b.card.Mover, toColumnId: b.col.Done });
     await command(b, { type: 'updateCard', cardId: b.card.Writer, changes: { description: 'Notes that stay on the screen' } });
     await expectError(await print(b, 'layout=a4-8&select=reprint'), 422, 'NOTHING_TO_PRINT');
@@ -271,19 +287,16 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
     expect(await titlesIn(b, 'reprint')).toEqual(['Mover']);
   });
 
-  it('refuses to record a print that a browser started from another site, but shows its preview', async () => {
-    const b = await makeBoard({ 'To do': ['One'] });
-    const path = printPath(b, 'layout=a4-8');
-    await expectError(await get(t.url, path, undefined, { 'sec-fetch-site': 'cross-site' }), 403, 'CROSS_SITE');
-    expect(await titlesIn(b, 'new')).toEqual(['One']);
-    pdfFile(await get(t.url, `${path}&preview=1`, undefined, { 'sec-fetch-site': 'cross-site' }));
-    pdfFile(await get(t.url, path, undefined, { 'sec-fetch-site': 'same-origin' }));
-    await expectError(await print(b, 'layout=a4-8&select=new'), 422, 'NOTHING_TO_PRINT');
-  });
-
-  it('records nothing for a preview or for signs', async () => {
+  it('records nothing for a download, wherever it was started from, a preview or signs', async () => {
     const b = await makeBoard({ 'To do': ['One'], Doing: ['Two'] });
     const before = (await events(b)).length;
+    const path = printPath(b, 'layout=a4-8');
+    for (const site of ['cross-site', 'same-site', 'same-origin']) {
+      const download = await get(t.url, path, undefined, { 'sec-fetch-site': site });
+      expect(download.headers['content-disposition']).toMatch(/^attachment; filename=".+-a4-8\.pdf"$/);
+      expect(download.headers['x-board-revision']).toBe(String(b.json.revision + 2));
+      pdfFile(download);
+    }
     const preview = await print(b, 'layout=a4-8&select=all&preview=1');
     expect(preview.headers['content-disposition']).toMatch(/^inline; filename=".+-a4-8\.pdf"$/);
     expect((await pdfInfo(preview)).pages).toBe(1);
@@ -379,7 +392,7 @@ describe('with accounts', () => {
   async function call(method: string, p: string, who: string, body?: unknown) {
     const res = await fetch(acc.url + p, {
       method,
-      headers: { cookie: `kb_session=${cookies[who] ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { cookie: `kb_session=${cookies[who] ?? ''}`, origin: acc.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body)
     });
     return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()), setCookie: res.headers.get('set-cookie') };
@@ -400,7 +413,7 @@ describe('with accounts', () => {
   });
   afterAll(async () => acc.close());
 
-  it('lets a viewer preview but not record a print; an editor records it under their own name', async () => {
+  it('lets a viewer preview and download but not record a print; an editor records it under their own name', async () => {
     const board = JSON.parse((await call('POST', '/api/boards', 'admin', { name: 'Team' })).body.toString()) as BoardJson;
     for (const [who, role] of [['viewer', 'viewer'], ['editor', 'editor']]) {
       expect((await call('POST', `/api/boards/${board.id}/members`, 'admin', { email: `${who}@example.test`, role })).status).toBe(200);
@@ -410,13 +423,17 @@ describe('with accounts', () => {
 
     const preview = await call('GET', `${pdf}&preview=1`, 'viewer');
     expect([preview.status, preview.type]).toEqual([200, 'application/pdf']);
-    const refused = await call('GET', pdf, 'viewer');
+    const downloaded = await call('GET', pdf, 'viewer');
+    expect([downloaded.status, downloaded.type]).toEqual([200, 'application/pdf']);
+    expect((await call('GET', pdf, 'anonymous')).status).toBe(401);
+    const revision = (JSON.parse((await call('GET', `/api/boards/${board.id}`, 'admin')).body.toString()) as BoardJson).revision;
+    const refused = await call('POST', `/api/boards/${board.id}/printed`, 'viewer', { layout: 'a4-8', revision });
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.body.toString()).error.code).toBe('FORBIDDEN');
-    expect((await call('GET', pdf, 'anonymous')).status).toBe(401);
 
     const printed = await call('GET', pdf, 'editor');
     expect([printed.status, printed.body.subarray(0, 5).toString()]).toEqual([200, '%PDF-']);
+    expect((await call('POST', `/api/boards/${board.id}/printed`, 'editor', { layout: 'a4-8', revision })).status).toBe(200);
     const events = JSON.parse((await call('GET', `/api/boards/${board.id}/events?since=0`, 'admin')).body.toString()).events as BoardEvent[];
     const records = events.filter((e) => e.type === 'cardsPrinted');
     expect(records).toHaveLength(1);
@@ -431,7 +448,7 @@ describe('markPrinted', () => {
     const b = await makeBoard({ 'To do': ['Edited', 'Moved', 'Described', 'Untouched'] });
     const boardId = b.id as BoardId;
     const id = (title: string) => b.card[title] as CardId;
-    pdfFile(await print(b, `layout=a4-8&select=cards:${id('Edited')}`));
+    await printAndRecord(b, `layout=a4-8&select=cards:${id('Edited')}`);
     const rendered = (await t.app.service.getBoard(boardId))!.revision;
 
     // While the PDF renders from the snapshot at `rendered`, people keep working.

@@ -22,7 +22,8 @@ const creds: Record<Who, Cred> = {} as Record<Who, Cred>;
 const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
 
 async function call(method: string, path: string, cred: Cred, body?: unknown) {
-  const headers: Record<string, string> = {};
+  // As this site's pages send it (a write with a session and no Origin can be refused).
+  const headers: Record<string, string> = { origin: t.url };
   if (cred.cookie) headers.cookie = `kb_session=${cred.cookie}`;
   if (cred.bearer) headers.authorization = `Bearer ${cred.bearer}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

@@ -1,7 +1,7 @@
 /**
  * The print page in real Chromium against the real (built) server: the preview draws the
  * PDF's job at the layout's proportions and follows every choice, and its download is the
- * PDF, which records the cards as printed so the page's queues move on.
+ * PDF; once the person confirms, the page records the cards as printed so its queues move on.
  * Build first: `npm run build`.
  */
 import { execFile } from 'node:child_process';
@@ -84,6 +84,15 @@ async function download(page: Page): Promise<{ file: string; name: string }> {
   const file = await d.path();
   expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
   return { file, name: d.suggestedFilename() };
+}
+
+/** Answers the page's "mark these cards as printed?" after a download. */
+async function confirmPrinted(page: Page, question: string): Promise<void> {
+  const ask = page.locator('[data-record-confirm]');
+  await ask.waitFor();
+  expect(await ask.locator('p').first().textContent()).toContain(question);
+  await ask.locator('[data-record]').click();
+  await ask.waitFor({ state: 'detached' });
 }
 
 async function events(b: TestBoard): Promise<BoardEvent[]> {
@@ -172,7 +181,7 @@ describe('print page', () => {
     expect(await page.locator('[data-preview-sign="board"]').textContent()).toContain(`${server.url}/B/${b.json.code}`);
   });
 
-  it('downloads the PDF, which records the cards as printed; the New and Reprint counts follow', async () => {
+  it('downloads the PDF, then records the cards as printed once confirmed; the New and Reprint counts follow', async () => {
     const b = await makeBoard({ Backlog: titles('Task', 5), Ready: ['Ready task'] });
     const page = await open(`/boards/${b.id}/print`);
     expect(await count(page, 'new')).toBe('6');
@@ -183,6 +192,9 @@ describe('print page', () => {
     const first = await download(page);
     expect(first.name).toBe(`${b.name.toLowerCase().replace(' ', '-')}-letter-6.pdf`);
     expect(await pdfPages(first.file)).toBe(1);
+    // The download itself records nothing: the page asks first.
+    expect((await events(b)).filter((e) => e.type === 'cardsPrinted')).toEqual([]);
+    await confirmPrinted(page, 'Mark these 6 cards as printed?');
     await expect.poll(() => count(page, 'new')).toBe('0');
     await expect.poll(() => page.locator('[data-notice]').textContent()).toContain('6 cards recorded as printed');
     const printed = (await events(b)).filter((e) => e.type === 'cardsPrinted');
@@ -201,8 +213,27 @@ describe('print page', () => {
     await expect.poll(() => page.locator('[data-preview-card]').allTextContents()).toEqual([expect.stringContaining('Task 3, reworded')]);
     const again = await download(page);
     expect(await pdfPages(again.file)).toBe(1);
+    await confirmPrinted(page, 'Mark this card as printed?');
     await expect.poll(() => count(page, 'reprint')).toBe('0');
     expect((await events(b)).filter((e) => e.type === 'cardsPrinted')).toHaveLength(2);
+  });
+
+  it('records nothing when the person answers "Not now", and nothing for signs', async () => {
+    const b = await makeBoard({ Backlog: ['One', 'Two'] });
+    const page = await open(`/boards/${b.id}/print`);
+    await download(page);
+    const ask = page.locator('[data-record-confirm]');
+    await ask.waitFor();
+    expect(await ask.locator('p').first().textContent()).toContain('Mark these 2 cards as printed?');
+    await ask.locator('[data-record-skip]').click();
+    await expect.poll(() => page.locator('[data-notice]').textContent()).toContain('Nothing was recorded as printed');
+    expect(await count(page, 'new')).toBe('2');
+
+    await page.locator('.modes label', { hasText: 'Board sign' }).click();
+    await download(page);
+    await expect.poll(() => page.locator('[data-notice]').textContent()).toMatch(/Saved \S+-board-sign\.pdf\.$/);
+    expect(await ask.count()).toBe(0);
+    expect((await events(b)).some((e) => e.type === 'cardsPrinted')).toBe(false);
   });
 
   it('opens on a selection from its link, and the proof link records nothing', async () => {

@@ -1,93 +1,111 @@
 /**
- * Printable card sets and signs as PDF (a stable contract; scripts and the print page use it):
+ * Printable card sets and signs as PDF, and the record of what was printed (a stable contract;
+ * scripts and the print page use it):
  *
- *   GET /api/boards/:boardId/print.pdf?layout=<layout>&select=<selection>[&preview=1]
+ *   GET  /api/boards/:boardId/print.pdf?layout=<layout>&select=<selection>[&preview=1]
+ *   POST /api/boards/:boardId/printed   { "layout", "select", "revision" }
  *
  * - layout: a4-8, letter-6, index-3x5, a6, sticky-76, column-signs or board-sign (required).
  * - select: all (default), column:<columnId>, cards:<id>,<id>…, new or reprint; signs take
  *   all or column:<columnId> (column signs) and all (the board sign).
- * - preview=1: the same PDF shown inline, and nothing is recorded. Without it the PDF is an
- *   attachment, and printing cards records them as printed (a `cardsPrinted` event with
- *   source `print`, by the caller), which takes them out of the "new" and reprint queues;
- *   that needs edit access to the board, a preview only read access. Signs record nothing:
- *   a board has no printed state for them.
+ * - preview=1: the PDF is shown inline; without it, it is an attachment. Either way the GET
+ *   only reads (read access is enough) and changes nothing, so a link or an image elsewhere
+ *   cannot mark cards as printed. The response's `X-Board-Revision` header is the revision of
+ *   the board the PDF shows.
+ *
+ * The POST records cards as printed (a `cardsPrinted` event with source `print`, by the
+ * caller), which takes them out of the "new" and reprint queues. It takes the layout and
+ * selection of the GET and that GET's `X-Board-Revision`: the selection is read on the board
+ * as it is now, and a card whose printed fields changed after `revision` is left out (its
+ * paper is out of date, so it stays new or in the reprint queue). It needs edit access, and,
+ * unless it carries an API token, an Origin (or Referer) of this site — the same check as
+ * every write, and a request without either is refused too. It answers
+ * `{ recorded: [cardId…], revision }`. Signs are not recorded: a board has no printed state
+ * for them (400 INVALID).
  *
  * Errors are JSON, never a half PDF: an unknown layout, a malformed selection or an id not on
  * the board is 400 (UNKNOWN_LAYOUT, INVALID_SELECTION, NOT_FOUND), a selection that holds
  * nothing is 422 NOTHING_TO_PRINT, and a Host header that cannot be printed into QR codes
- * is 400 INVALID_HOST (see server/print/origin.ts for where the QR origin comes from), and a
- * recording download that a browser reports as started from another site is 403 CROSS_SITE.
+ * is 400 INVALID_HOST (see server/print/origin.ts for where the QR origin comes from). The
+ * POST answers a malformed body or a revision the board has not reached with 400 INVALID, and
+ * a cross-site or Origin-less browser request with 403 CROSS_SITE.
  *
  * The PDF is streamed as it is rendered, from a snapshot of the board taken when the request
- * arrives. Cards are recorded as printed before the last bytes go out, so a client that has
- * the whole file can count on the queues being up to date; a client that leaves early stops
- * the render and records nothing.
+ * arrives; a client that leaves early stops the render.
  */
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { TLSSocket } from 'node:tls';
+import { z } from 'zod';
 import { cloneBoard, newOpId, type Actor, type BoardId, type BoardState, type CardId } from '../../../src/lib/domain';
-import { LAYOUT_IDS, type LayoutId } from '../../../src/lib/print/layouts';
+import { LAYOUTS, LAYOUT_IDS, type LayoutId } from '../../../src/lib/print/layouts';
+import { formatIssues, MAX_JSON_BODY } from '../../../src/lib/protocol';
+import { credentialsOf } from '../../auth/cookies';
 import { NothingToPrintError, PrintRequestError, planPrint, type PrintPlan } from '../../../src/lib/print/select';
 import type { BoardService } from '../../board-service';
 import { InvalidHostError, printOrigin } from '../../print/origin';
 import { renderPdf } from '../../print/render';
-import type { ApiContext, Request, Route } from '../http';
-import { HttpError } from '../http-util';
+import { sameSite, type ApiContext, type Request, type Route } from '../http';
+import { HttpError, readJson, sendJson } from '../http-util';
 import { apiContext, boardIdParam, requireBoard } from './boards';
 
 /** Attempts at recording a print while other commands keep changing the same cards. */
 const MARK_ATTEMPTS = 3;
 
 export const printRoutes: Route[] = [
-  { method: 'GET', pattern: '/api/boards/:boardId/print.pdf', handler: printPdf }
+  { method: 'GET', pattern: '/api/boards/:boardId/print.pdf', access: { board: 'read' }, handler: printPdf },
+  { method: 'POST', pattern: '/api/boards/:boardId/printed', access: { board: 'edit' }, handler: recordPrint }
 ];
+
+const recordSchema = z.strictObject({
+  layout: z.string().max(40),
+  select: z.string().max(MAX_JSON_BODY).optional(),
+  /** The `X-Board-Revision` of the PDF that was printed. */
+  revision: z.number().int().nonnegative()
+});
 
 async function printPdf(r: Request, api: ApiContext): Promise<void> {
   const boardId = boardIdParam(r);
-  // A copy: the service's state changes in place while a long job renders, and the PDF (and
-  // what it records as printed) must show one revision.
+  // A copy: the service's state changes in place while a long job renders, and the PDF must
+  // show one revision (the one in X-Board-Revision).
   const board = cloneBoard(await requireBoard(api, boardId));
   const query = r.url.searchParams;
   const preview = previewFlag(query.get('preview'));
   const plan = planOrFail(board, query.get('layout'), query.get('select') ?? 'all');
   const publicUrl = originOrFail(r, api);
-  const records = !preview && plan.cards.length > 0;
-  // A GET that records is a write: it needs edit access (a viewer may still preview), and a
-  // link on another site must not be able to mark a board's cards printed with a visitor's
-  // session. Browsers say where a request came from.
-  if (records) r.authorize(boardId, 'edit');
-  if (records && r.req.headers['sec-fetch-site'] === 'cross-site') {
-    throw new HttpError(403, 'CROSS_SITE', 'A print that records cards as printed must be started from this site; add preview=1 to only view the PDF');
-  }
 
   r.res.writeHead(200, {
     'content-type': 'application/pdf',
     'content-disposition': contentDisposition(preview ? 'inline' : 'attachment', board.name, plan.layout),
-    'cache-control': 'no-store'
+    'cache-control': 'no-store',
+    'x-board-revision': String(board.revision)
   });
-  // Every byte passes through here; the last ones wait until the print is recorded.
-  const out = new Transform({
-    transform: (chunk, _encoding, done) => done(null, chunk),
-    flush: (done) => {
-      if (!records) return done();
-      markPrinted(api.service, boardId, plan.cards.map((c) => c.id), plan.layout, board.revision, apiContext(r.principal).actor).then(
-        () => done(),
-        (err: unknown) => {
-          console.error(`print ${boardId}: the PDF was rendered but could not be recorded as printed:`, err);
-          done(err instanceof Error ? err : new Error(String(err)));
-        }
-      );
-    }
-  });
-  await Promise.all([
-    renderPdf({ board, cards: plan.cards, columns: plan.columns, layout: plan.layout, publicUrl, printedAt: new Date() }, out),
-    pipeline(out, r.res)
-  ]);
+  await renderPdf({ board, cards: plan.cards, columns: plan.columns, layout: plan.layout, publicUrl, printedAt: new Date() }, r.res);
+}
+
+async function recordPrint(r: Request, api: ApiContext): Promise<void> {
+  // A write with the visitor's session must show that this site's page sent it: browsers send
+  // Origin with every POST, so one without it (or Referer) is not this site's page.
+  const hasOrigin = r.req.headers.origin !== undefined || r.req.headers.referer !== undefined;
+  if (!credentialsOf(r.req).bearer && !(hasOrigin && sameSite(r.req, api.publicUrl))) {
+    throw new HttpError(403, 'CROSS_SITE', 'Recording a print needs the Origin of this site (browsers send it) or an API token');
+  }
+  const boardId = boardIdParam(r);
+  const board = await requireBoard(api, boardId);
+  const body = recordSchema.safeParse(await readJson(r.req, MAX_JSON_BODY));
+  if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
+  const { layout, select = 'all', revision } = body.data;
+  if (revision > board.revision) {
+    throw new HttpError(400, 'INVALID', `revision ${revision} is newer than the board (${board.revision}); send the X-Board-Revision of the PDF`);
+  }
+  const plan = planOrFail(board, layout, select);
+  if (LAYOUTS[plan.layout].kind !== 'cards') throw new HttpError(400, 'INVALID', 'Signs are not recorded as printed; only cards are');
+  const cardIds = plan.cards.map((c) => c.id);
+  const recorded = await markPrinted(api.service, boardId, cardIds, plan.layout, revision, apiContext(r.principal).actor);
+  sendJson(r.res, 200, { recorded, revision: (await requireBoard(api, boardId)).revision });
 }
 
 /**
- * Records, as `actor`, that `cardIds` were printed as they stood at `revision`. A card whose
+ * Records, as `actor`, that `cardIds` were printed as they stood at `revision`, and answers
+ * the ids it recorded. A card whose
  * printed fields changed after that (while the PDF rendered) is left out: its paper is already
  * out of date, so it must stay new or in the reprint queue. The check and the record are one
  * command (`baseRevision`), so no change can slip in between; a card touched in a way that
@@ -95,20 +113,20 @@ async function printPdf(r: Request, api: ApiContext): Promise<void> {
  */
 export async function markPrinted(
   service: BoardService, boardId: BoardId, cardIds: CardId[], layout: LayoutId, revision: number, actor: Actor
-): Promise<void> {
+): Promise<CardId[]> {
   let ids = cardIds;
   let base = revision;
   for (let attempt = 1; ; attempt++) {
     const command = { type: 'markPrinted' as const, opId: newOpId(), cardIds: ids, layout };
     const outcome = await service.execute(boardId, command, { actor, source: 'print', baseRevision: base });
-    if (outcome.ok) return;
+    if (outcome.ok) return ids;
     if (outcome.rejection.code !== 'STALE' || attempt === MARK_ATTEMPTS) {
       throw new Error(`markPrinted was rejected: ${outcome.rejection.code} ${outcome.rejection.message}`);
     }
     const now = await service.getBoard(boardId);
     if (!now) throw new Error('the board went away while it was printed');
     ids = ids.filter((id) => now.cards[id].printedFieldsRevision <= revision);
-    if (ids.length === 0) return;
+    if (ids.length === 0) return ids;
     base = now.revision;
   }
 }
@@ -116,7 +134,7 @@ export async function markPrinted(
 function previewFlag(value: string | null): boolean {
   if (value === null || value === '0') return false;
   if (value === '1') return true;
-  throw new HttpError(400, 'INVALID', 'preview is 1 (show the PDF and record nothing) or 0');
+  throw new HttpError(400, 'INVALID', 'preview is 1 (show the PDF in the browser) or 0 (download it)');
 }
 
 function planOrFail(board: BoardState, layout: string | null, selection: string): PrintPlan {

@@ -1,7 +1,8 @@
 /**
  * CSV as spreadsheets read it (RFC 4180: commas, CRLF, quotes doubled). Text that starts like a
- * formula (= + - @) gets a leading apostrophe, so that opening an export can never run a formula
- * someone typed into a card title.
+ * formula gets a leading apostrophe, so that opening an export can never run a formula someone
+ * typed into a card title: its first non-whitespace character is = + - or @ (spreadsheets skip
+ * leading spaces, so " =HYPERLINK(…)" is a formula too), or it starts with a tab or carriage return.
  */
 export type Cell = string | number | boolean | null;
 
@@ -10,10 +11,12 @@ export interface Table {
   rows: Cell[][];
 }
 
+const FORMULA_START = /^(?:\s*[=+\-@]|[\t\r])/;
+
 function cell(v: Cell): string {
   if (v === null) return '';
   if (typeof v !== 'string') return String(v);
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  const safe = FORMULA_START.test(v) ? `'${v}` : v;
   return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

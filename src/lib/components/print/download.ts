@@ -1,10 +1,12 @@
 /**
- * Downloads a PDF from the print endpoint. Fetched rather than followed as a link, so the page
- * knows when the file is complete (the server records the print before the last bytes, so the
- * queues can be reloaded then) and can show the endpoint's JSON error in place of a broken file.
+ * Downloads a PDF from the print endpoint, and records a print. Fetched rather than followed as
+ * a link, so the page knows when the file is complete and which board revision it shows (the
+ * `X-Board-Revision` header, which the record takes), and can show the endpoint's JSON error in
+ * place of a broken file. The download itself changes nothing: recording the cards as printed
+ * is a separate POST, made once the person confirms.
  */
 
-export type DownloadResult = { ok: true; fileName: string } | { ok: false; message: string };
+export type DownloadResult = { ok: true; fileName: string; revision: number | null } | { ok: false; message: string };
 
 export async function downloadPdf(url: string): Promise<DownloadResult> {
   let blob: Blob;
@@ -16,9 +18,10 @@ export async function downloadPdf(url: string): Promise<DownloadResult> {
     }
     blob = await res.blob();
   } catch {
-    return { ok: false, message: 'The download did not finish, so nothing was recorded as printed. Check the connection and try again.' };
+    return { ok: false, message: 'The download did not finish. Check the connection and try again.' };
   }
   const fileName = fileNameOf(res.headers.get('content-disposition')) ?? 'kanbridge.pdf';
+  const revision = Number(res.headers.get('x-board-revision') ?? NaN);
   const href = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement('a'), { href, download: fileName });
   document.body.append(link);
@@ -26,7 +29,33 @@ export async function downloadPdf(url: string): Promise<DownloadResult> {
   link.remove();
   // The browser reads the file after click() returns: free it a little later.
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
-  return { ok: true, fileName };
+  return { ok: true, fileName, revision: Number.isInteger(revision) ? revision : null };
+}
+
+/** What was printed: the PDF's layout and selection, and the board revision it showed. */
+export interface PrintRecord {
+  layout: string;
+  select: string;
+  revision: number;
+}
+
+export type RecordResult = { ok: true; recorded: number } | { ok: false; message: string };
+
+/** Records the cards of a downloaded PDF as printed (those changed since it was made stay queued). */
+export async function recordPrint(boardId: string, record: PrintRecord): Promise<RecordResult> {
+  try {
+    const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/printed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(record)
+    });
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) return { ok: false, message: errorMessage(body) ?? `The server answered ${res.status}; nothing was recorded. Try again.` };
+    const recorded = (body as { recorded?: unknown } | null)?.recorded;
+    return { ok: true, recorded: Array.isArray(recorded) ? recorded.length : 0 };
+  } catch {
+    return { ok: false, message: 'The server could not be reached, so nothing was recorded as printed. Check the connection and try again.' };
+  }
 }
 
 function errorMessage(body: unknown): string | null {

@@ -3,8 +3,8 @@
  *
  * The job comes from `planPrint`, the function the PDF endpoint runs, on the same board, so
  * the counts, the page count, the preview and the "nothing to print" messages are the PDF's
- * own. The board is read through a getter: after a download the page reloads it, and every
- * count follows.
+ * own. The board is read through a getter: after a print is recorded the page reloads it, and
+ * every count follows.
  */
 import { SvelteSet } from 'svelte/reactivity';
 import { assertNever, cardsInOrder, needsReprint, type BoardState, type Card, type CardId, type Column, type ColumnId } from '$lib/domain';
@@ -83,10 +83,10 @@ export class PrintPlanner {
     }
   });
 
-  /** Whether a download records the cards as printed (signs are not recorded). */
+  /** Whether the job prints cards, which can then be recorded as printed (signs are not recorded). */
   readonly records = $derived(this.job.ok && this.job.plan.cards.length > 0);
 
-  /** The PDF endpoint for this job; `preview` shows it without recording anything. */
+  /** The PDF endpoint for this job; `preview` shows it in the browser rather than downloading it. */
   pdfUrl(preview: boolean): string {
     const q = new URLSearchParams({ layout: this.layout, select: this.selection });
     if (preview) q.set('preview', '1');

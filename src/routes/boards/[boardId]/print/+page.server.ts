@@ -27,7 +27,7 @@ export const load: PageServerLoad = async ({ params, locals, request, platform, 
 		board: cloneBoard(board),
 		origin,
 		localOnly: isLocalOnly(origin),
-		// Recording a print (the download) needs edit access; a viewer may still open the PDF.
+		// Recording a print needs edit access; anyone who may read the board may download the PDF.
 		canRecord: authorizeBoard(locals.principal, board.id, 'edit', (u, b) => locals.app.accounts.roleOf(u, b)).ok,
 		printedOn: localDate(new Date()),
 		initial: { layout: url.searchParams.get('layout'), select: url.searchParams.get('select') }
