@@ -42,7 +42,7 @@ import {
   type Source
 } from '../src/lib/domain';
 import { reject } from '../src/lib/domain/rejections';
-import { type BoardSummary, type CodeOwner, type Storage } from './storage/types';
+import { type Accepted, type BoardSummary, type CodeOwner, type Storage } from './storage/types';
 
 export interface CommandContext {
   actor: Actor;
@@ -112,7 +112,7 @@ export class BoardService {
     // so ask storage whether anything follows this copy (nearly always nothing: one indexed
     // lookup). A client that joins here right after moving through another server must not
     // be told an older revision, or be sent an older snapshot.
-    if (cached && this.#storage.findOp && (await this.#storage.eventsSince(boardId, cached.revision, 1)).length > 0) {
+    if (cached && this.#storage.capabilities.shared && (await this.#storage.eventsSince(boardId, cached.revision, 1)).length > 0) {
       await this.refresh(boardId, cached.revision + 1);
     }
     return this.#boards.get(boardId) ?? this.#serial(boardId, () => this.#load(boardId));
@@ -175,33 +175,41 @@ export class BoardService {
    * fails (the caller answers INTERNAL and the client resends later, under the same opId).
    */
   async execute(boardId: BoardId, command: Command, ctx: CommandContext): Promise<Outcome> {
-    const appendDecided = this.#storage.appendDecided?.bind(this.#storage);
-    if (appendDecided) return this.#serial(boardId, () => this.#stepShared(boardId, command, ctx, appendDecided));
     const step = await this.#serial(boardId, () => this.#step(boardId, command, ctx));
     return step.done;
   }
 
   /**
-   * A command on a board that other servers write to as well (PostgreSQL). It is decided
-   * while storage holds the board's write lock, on this server's copy caught up with what
-   * other servers appended meanwhile: no race to lose, however busy the board, and no
-   * command decided on a stale copy. Checks that need storage (opId, STALE, free codes) run
-   * before taking the lock, and again on the caught-up events inside it.
+   * The serial part of a command, the same for every store: the command is decided inside
+   * `appendDecided`, on this server's copy caught up with whatever the store holds beyond it
+   * (with a shared store, other servers' appends; the store holds its board lock meanwhile),
+   * so it never loses a race and is never decided on a stale copy. Checks that need storage
+   * (opId, STALE, free codes) run before, and again on the caught-up events inside it.
+   *
+   * With a pipelined store the append is accepted at once and written later: the next command
+   * of the board is decided while this one's events are still being flushed, so concurrent
+   * moves on one board share an fsync (group commit). Acks and broadcasts still wait for
+   * durability, and appends complete in order, so clients see events in revision order.
    */
-  async #stepShared(boardId: BoardId, command: Command, ctx: CommandContext, appendDecided: NonNullable<Storage['appendDecided']>): Promise<Outcome> {
+  async #step(boardId: BoardId, command: Command, ctx: CommandContext): Promise<{ done: Promise<Outcome> }> {
+    const { shared, pipelined } = this.#storage.capabilities;
     const state = this.#boards.get(boardId) ?? (await this.#load(boardId));
-    if (!state) return { ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) };
+    if (!state) return settled({ ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) });
     const seen = this.#ops.get(boardId)?.get(command.opId);
-    if (seen) return seen;
-    const stored = await this.#storedOutcome(boardId, command.opId);
-    if (stored) return this.#remember(boardId, command.opId, Promise.resolve(stored));
+    if (seen) return { done: seen };
+    if (shared) {
+      const stored = await this.#storedOutcome(boardId, command.opId);
+      if (stored) return { done: this.#remember(boardId, command.opId, Promise.resolve(stored)) };
+    }
+    if (ctx.baseRevision !== undefined) await this.#durable(boardId);
     const stale = await this.#staleCheck(state, command, ctx.baseRevision);
-    if (stale) return { ok: false, rejection: stale };
+    if (stale) return settled({ ok: false, rejection: stale });
     const codes = await this.#reserveCodes(codesNeeded(command));
     let outcome: Outcome | undefined;
     let appended: BoardEvent[] = [];
+    let accepted: Accepted;
     try {
-      await appendDecided(boardId, state.revision, (missed) => {
+      accepted = await this.#storage.appendDecided(boardId, state.revision, (missed) => {
         for (const e of missed) evolve(state, e);
         const earlier = missed.filter((e) => e.opId === command.opId);
         if (earlier.length > 0) {
@@ -224,65 +232,38 @@ export class BoardService {
         return appended;
       });
     } catch (err) {
+      this.#release(codes);
       // Whether it was written is unknown (a lost connection): reload before the next use.
       this.evict(boardId);
       throw err;
-    } finally {
+    }
+    if (!outcome) {
       this.#release(codes);
+      throw new Error('storage appended without deciding');
     }
-    if (!outcome) throw new Error('storage appended without deciding');
-    if (appended.length > 0) {
-      for (const e of appended) evolve(state, e);
-      this.#emit(boardId, appended);
-    }
-    return outcome.ok ? this.#remember(boardId, command.opId, Promise.resolve(outcome)) : outcome;
-  }
-
-  /**
-   * The serial part of a command: decide on the current state and hand the events to storage.
-   * With storage that accepts appends in call order (`pipelinedAppends`), the next command of
-   * the board is decided while this one's events are still being flushed, so concurrent moves
-   * on one board share an fsync (group commit). Acks and broadcasts still wait for durability,
-   * and appends complete in order, so clients see events in revision order.
-   */
-  async #step(boardId: BoardId, command: Command, ctx: CommandContext): Promise<{ done: Promise<Outcome> }> {
-    const state = this.#boards.get(boardId) ?? (await this.#load(boardId));
-    if (!state) return settled({ ok: false, rejection: reject('NOT_FOUND', 'No such board', { boardId }) });
-    const seen = this.#ops.get(boardId)?.get(command.opId);
-    if (seen) return { done: seen };
-    if (ctx.baseRevision !== undefined) await this.#durable(boardId);
-    const stale = await this.#staleCheck(state, command, ctx.baseRevision);
-    if (stale) return settled({ ok: false, rejection: stale });
-    const codes = await this.#reserveCodes(codesNeeded(command));
-    const decision = decide(state, command, this.#context(codes));
-    if (!decision.ok) {
+    const result = outcome;
+    for (const e of appended) evolve(state, e);
+    if (appended.length === 0) {
       this.#release(codes);
-      return settled(decision);
+      return result.ok ? { done: this.#remember(boardId, command.opId, Promise.resolve(result)) } : settled(result);
     }
-    if (decision.events.length === 0) {
-      return { done: this.#remember(boardId, command.opId, Promise.resolve({ ok: true, revision: state.revision, events: [] })) };
-    }
-    const events = this.#stamp(boardId, state.revision, decision.events, ctx, command.opId);
-    for (const e of events) evolve(state, e);
-    const outcome: Outcome = { ok: true, revision: state.revision, events };
-    const done = this.#storage.append(boardId, events).then(
+    const done = accepted.durable.then(
       () => {
         this.#release(codes);
-        this.#emit(boardId, events);
-        return outcome;
+        this.#emit(boardId, appended);
+        return result;
       },
       (err: unknown) => {
         this.#release(codes);
         // The in-memory state ran ahead of what is on disk: forget it, and every command
         // decided on top of it, so the next access reloads the truth from storage.
-        this.#boards.delete(boardId);
-        this.#ops.delete(boardId);
+        this.evict(boardId);
         throw err;
       }
     );
     this.#tails.set(boardId, done.then(noop, noop));
     // A store that cannot take a second append before the first is done gets one at a time.
-    if (!this.#storage.pipelinedAppends) await done;
+    if (!pipelined) await done;
     return { done: this.#remember(boardId, command.opId, done) };
   }
 
@@ -335,7 +316,7 @@ export class BoardService {
     // with its first result instead of being applied twice. A store that looks opIds up
     // (findOp) is asked about every one not in memory anyway, so a reload after another
     // server's append stays cheap.
-    const tail = this.#storage.findOp ? [] : await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
+    const tail = this.#storage.capabilities.shared ? [] : await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
     const byOp = new Map<OpId, BoardEvent[]>();
     for (const e of tail) {
       const events = byOp.get(e.opId) ?? [];
@@ -351,8 +332,8 @@ export class BoardService {
 
   /** The first outcome of an opId that storage holds but this server does not remember. */
   async #storedOutcome(boardId: BoardId, opId: OpId): Promise<Outcome | undefined> {
-    const events = await this.#storage.findOp?.(boardId, opId);
-    if (!events?.length) return undefined;
+    const events = await this.#storage.findOp(boardId, opId);
+    if (!events.length) return undefined;
     return { ok: true, revision: events[events.length - 1].revision, events };
   }
 

@@ -84,6 +84,11 @@ export class BoardTable {
   }
 
   /** The live state (not a copy): callers clone before handing it out. */
+  /** The last revision accepted for the board (applied, or being written); 0 for none. */
+  acceptedRevision(boardId: BoardId): number {
+    return this.accepted.get(boardId) ?? 0;
+  }
+
   state(boardId: BoardId): BoardState | undefined {
     return this.states.get(boardId);
   }

@@ -31,11 +31,11 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
-import type { BoardEvent, BoardId, BoardState, Code, EventType } from '../../src/lib/domain';
+import type { BoardEvent, BoardId, BoardState, Code, EventType, OpId } from '../../src/lib/domain';
 import { eventIds, isId, reviveBoard } from '../../src/lib/domain';
 import { BoardTable } from './board-table';
 import { acquireDataDirLock } from './lock';
-import { DamagedLog, type BoardSummary, type CodeOwner, type Storage } from './types';
+import { DamagedLog, type Accepted, type BoardSummary, type CodeOwner, type Storage } from './types';
 
 export const SNAPSHOT_FILE = 'kanbridge.json';
 export const LOG_FILE = 'events.log';
@@ -90,7 +90,7 @@ type Phase = 'new' | 'open' | 'closing' | 'closed';
 export class LowdbStorage implements Storage {
   readonly kind = 'lowdb';
   /** `append` checks revisions synchronously and queues in call order, so appends may overlap. */
-  readonly pipelinedAppends = true;
+  readonly capabilities = { shared: false, pipelined: true } as const;
   readonly stats: LowdbStats = { appends: 0, batches: 0, fsyncs: 0, compactions: 0, replayed: 0, tornBytes: 0 };
 
   private readonly snapshotFile: string;
@@ -174,12 +174,41 @@ export class LowdbStorage implements Storage {
     return state ? reviveBoard(structuredClone(state)) : null;
   }
 
-  async append(boardId: BoardId, events: BoardEvent[]): Promise<void> {
+  append(boardId: BoardId, events: BoardEvent[]): Promise<void> {
+    try {
+      return this.enqueue(boardId, events);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<Accepted> {
+    this.assertOpen();
+    let missed: BoardEvent[] = [];
+    if (this.table.acceptedRevision(boardId) > revision) {
+      // What the caller lacks may still be on its way to disk: read it once it is there.
+      while (this.flushing) await this.flushing;
+      missed = await this.eventsSince(boardId, revision);
+    }
+    const events = decide(missed);
+    return { durable: events && events.length > 0 ? this.enqueue(boardId, events) : Promise.resolve() };
+  }
+
+  /** Every event of the board with this opId, read from the log (the board service keeps recent ones in memory). */
+  async findOp(boardId: BoardId, opId: OpId): Promise<BoardEvent[]> {
+    return (await this.eventsSince(boardId, 0)).filter((e) => e.opId === opId);
+  }
+
+  /**
+   * Checks and reserves the events at the call (throwing, synchronously, if they do not continue
+   * the board) and queues them for the next write; the promise resolves once they are durable.
+   */
+  private enqueue(boardId: BoardId, events: BoardEvent[]): Promise<void> {
     this.assertOpen();
     if (this.phase !== 'open') throw new Error('storage is closing');
     if (this.failure) throw this.failure;
     this.table.accept(boardId, events);
-    if (events.length === 0) return;
+    if (events.length === 0) return Promise.resolve();
     const lines = events.map((e) => `${JSON.stringify(lineOf(e))}\n`);
     // Hold the events as they will read back from disk, and never the caller's objects.
     const stored = lines.map((l) => JSON.parse(l) as BoardEvent);

@@ -5,14 +5,14 @@
  * nothing stored is shared with callers (appended events are copied in, everything read is
  * copied out), so a caller mutating what it passed or got cannot change the store.
  */
-import type { BoardEvent, BoardId, BoardState, Code } from '../../src/lib/domain';
+import type { BoardEvent, BoardId, BoardState, Code, OpId } from '../../src/lib/domain';
 import { reviveBoard } from '../../src/lib/domain';
 import { BoardTable } from './board-table';
-import type { BoardSummary, CodeOwner, Storage } from './types';
+import type { Accepted, BoardSummary, CodeOwner, Storage } from './types';
 
 export class MemoryStorage implements Storage {
   readonly kind = 'memory';
-  readonly pipelinedAppends = true;
+  readonly capabilities = { shared: false, pipelined: true } as const;
   private table = new BoardTable();
   private events = new Map<BoardId, BoardEvent[]>();
   private isOpen = false;
@@ -37,6 +37,23 @@ export class MemoryStorage implements Storage {
   }
 
   async append(boardId: BoardId, events: BoardEvent[]): Promise<void> {
+    this.store(boardId, events);
+  }
+
+  async appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<Accepted> {
+    this.assertOpen();
+    const missed = this.table.acceptedRevision(boardId) > revision ? await this.eventsSince(boardId, revision) : [];
+    const events = decide(missed);
+    if (events && events.length > 0) this.store(boardId, events);
+    return { durable: Promise.resolve() };
+  }
+
+  async findOp(boardId: BoardId, opId: OpId): Promise<BoardEvent[]> {
+    this.assertOpen();
+    return structuredClone((this.events.get(boardId) ?? []).filter((e) => e.opId === opId));
+  }
+
+  private store(boardId: BoardId, events: BoardEvent[]): void {
     this.assertOpen();
     this.table.accept(boardId, events);
     const log = this.events.get(boardId) ?? [];

@@ -17,10 +17,10 @@
  *   announces it at commit, even if the appending server dies a moment later;
  * - nothing read is shared: every call parses fresh objects from the database's answer.
  *
- * `pipelinedAppends` is false: an append's outcome is known only when PostgreSQL answers
- * (another server may have written first). The board service uses `appendDecided` instead:
- * it decides a command while the board's row is locked, after folding in whatever other
- * servers appended, so its commands never lose a race to another server's.
+ * Capabilities: shared (several servers write here) and not pipelined: an append's outcome is
+ * known only when PostgreSQL answers (another server may have written first). `appendDecided`
+ * decides a command while the board's row is locked, after folding in whatever other servers
+ * appended, so its commands never lose a race to another server's.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -30,7 +30,7 @@ import {
 } from '../../src/lib/domain';
 import { codesIssued } from './board-table';
 import { migrate } from './migrations';
-import { RevisionConflict, type BoardSummary, type CodeOwner, type Storage } from './types';
+import { RevisionConflict, type Accepted, type BoardSummary, type CodeOwner, type Storage } from './types';
 
 export interface PostgresOptions {
   /** Rewrite a board's snapshot once this many events followed it (default 500). */
@@ -60,7 +60,7 @@ type Phase = 'new' | 'open' | 'closed';
 
 export class PostgresStorage implements Storage {
   readonly kind = 'postgres';
-  readonly pipelinedAppends = false;
+  readonly capabilities = { shared: true, pipelined: false } as const;
   /** Connection settings, for other pools on the same database (the Socket.IO adapter's). */
   readonly connection: pg.PoolConfig;
   /** Tells this instance's own appends apart from other servers' in notifications. */
@@ -132,8 +132,10 @@ export class PostgresStorage implements Storage {
     await this.#write(boardId, null, () => events);
   }
 
-  async appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<void> {
+  async appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<Accepted> {
     await this.#write(boardId, revision, decide);
+    // Committed before this resolves: accepted and durable are one.
+    return { durable: Promise.resolve() };
   }
 
   /**

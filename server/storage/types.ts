@@ -27,14 +27,33 @@ export type CodeOwner =
   | { kind: 'column'; boardId: BoardId; columnId: string }
   | { kind: 'card'; boardId: BoardId; cardId: string };
 
+/**
+ * What a store promises beyond the interface, declared by each store (never guessed from which
+ * methods it has). The board service and the contract suite read them.
+ */
+export interface StorageCapabilities {
+  /**
+   * Several servers write to this store (PostgreSQL). The board service then decides each
+   * command under the store's board lock on a copy caught up with the others' appends, asks the
+   * store about opIds it has not seen, and checks for newer events before serving a board.
+   */
+  readonly shared: boolean;
+  /**
+   * Appends are checked and ordered at the call, so a board may have several in flight (they
+   * complete in call order): the service decides the next command while the previous one is
+   * being flushed, and concurrent moves share one fsync.
+   */
+  readonly pipelined: boolean;
+}
+
+/** An append the store has accepted, in order; `durable` resolves once it is durable (or rejects). */
+export interface Accepted {
+  durable: Promise<void>;
+}
+
 export interface Storage {
   readonly kind: 'memory' | 'lowdb' | 'postgres';
-  /**
-   * True when `append` checks and orders events synchronously at the call, so a board may
-   * have several appends in flight (they complete in call order). The board service then
-   * decides the next command while the previous one is being flushed.
-   */
-  readonly pipelinedAppends: boolean;
+  readonly capabilities: StorageCapabilities;
   /** Opens the store (creating it if new) and makes it ready to serve. */
   open(): Promise<void>;
   /** Flushes everything and releases files, locks and connections. */
@@ -48,24 +67,26 @@ export interface Storage {
    * revision + 1 (1 for a new board, whose first event is `boardCreated`).
    */
   append(boardId: BoardId, events: BoardEvent[]): Promise<void>;
+  /**
+   * The one write path of the board service: appends the events `decide` returns. `decide` gets
+   * the events appended after `revision` (what the caller's copy lacks: usually nothing, and
+   * with a shared store whatever other servers appended) and returns events continuing the
+   * board's revision, or null to append nothing. A shared store calls it while the board is
+   * locked against every server's appends, so a command decided this way never loses a race.
+   * Resolves once the events are accepted in order; `durable` tells when they are durable
+   * (at once for a shared store, which commits before it resolves). Rejects like `append`.
+   */
+  appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<Accepted>;
   /** Events with revision > since, oldest first, at most `limit` (default: all). Complete history. */
   eventsSince(boardId: BoardId, since: number, limit?: number): Promise<BoardEvent[]>;
   /** Who owns a code, across the whole install; null if the code was never issued. */
   findCode(code: Code): Promise<CodeOwner | null>;
   /**
    * The events a command with this opId produced on this board, oldest first; empty if none.
-   * Stores shared by several servers have it: the board service's own memory of recent opIds
-   * covers only the commands it ran or loaded, and a client may resend to another server.
+   * The board service asks a shared store (a client may resend to another server); its own
+   * memory of recent opIds covers a store only it writes to.
    */
-  findOp?(boardId: BoardId, opId: OpId): Promise<BoardEvent[]>;
-  /**
-   * Stores shared by several servers: appends the events `decide` returns, calling it while
-   * the board is locked against every server's appends. It gets the events appended after
-   * `revision` (what the caller's copy lacks, usually nothing) and returns events continuing
-   * the board's revision, or null to append nothing. So a command decided this way can never
-   * lose a race to another server, however busy the board. Rejects like `append`.
-   */
-  appendDecided?(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<void>;
+  findOp(boardId: BoardId, opId: OpId): Promise<BoardEvent[]>;
 }
 
 export class RevisionConflict extends Error {

@@ -1,19 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { BoardService } from '../../server/board-service';
 import { MemoryStorage } from '../../server/storage/memory';
+import type { Accepted } from '../../server/storage/types';
 import { newOpId, type BoardEvent, type BoardId, type CardId, type ColumnId } from '../../src/lib/domain';
 
 const ctx = { actor: { id: 'u1', name: 'Ann' }, source: 'drag' as const };
 
 /** Memory storage whose next appends can be made to fail, like a full disk. */
+/** A store whose next writes are accepted, but then fail before they are durable (a full disk). */
 class FlakyStorage extends MemoryStorage {
   failNext = 0;
-  override async append(boardId: BoardId, events: BoardEvent[]): Promise<void> {
+  override async appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<Accepted> {
     if (this.failNext > 0) {
       this.failNext--;
-      throw new Error('disk full');
+      decide([]);
+      const durable = Promise.reject(new Error('disk full'));
+      durable.catch(() => undefined);
+      return { durable };
     }
-    return super.append(boardId, events);
+    return super.appendDecided(boardId, revision, decide);
   }
 }
 

@@ -7,9 +7,10 @@
  * - `storage` is open and empty;
  * - `reopen()` (for durable stores) closes the current instance and returns a new, open one
  *   over the same data;
- * - `capabilities` says which optional promises the store makes (`durable`: it has `reopen`;
- *   `pipelined`: Storage.pipelinedAppends). Tests of a promise a store does not make are not
- *   registered for it, rather than registered and skipped.
+ * - `capabilities` says which promises the store makes: `durable` (it has `reopen`), and the
+ *   store's own declared capabilities (`shared`, `pipelined`), which the suite checks it
+ *   declares. Tests of a promise a store does not make are not registered for it, rather than
+ *   registered and skipped.
  * - `cleanup()` closes whatever instance is open and deletes the data.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ export interface StorageHarness {
 
 export interface StorageCapabilities {
   durable: boolean;
+  shared: boolean;
   pipelined: boolean;
 }
 
@@ -43,6 +45,66 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
     });
     afterEach(async () => {
       await harness.cleanup();
+    });
+
+    it('declares its capabilities', () => {
+      expect(storage.capabilities).toEqual({ shared: capabilities.shared, pipelined: capabilities.pipelined });
+    });
+
+    it('appendDecided hands decide what the caller lacks and appends what it returns', async () => {
+      const board = new ScriptedBoard();
+      await storage.append(board.id, [board.created]);
+      const seenAt = board.state.revision;
+      const later = [...board.addCard('One'), ...board.addCard('Two')];
+      await storage.append(board.id, later);
+      const calls: BoardEvent[][] = [];
+      // Nothing to append: nothing changes, and it is durable at once.
+      const none = await storage.appendDecided(board.id, seenAt, (missed) => (calls.push(missed), null));
+      await none.durable;
+      expect(calls).toEqual([later]);
+      const mine = board.addCard('Three');
+      const accepted = await storage.appendDecided(board.id, seenAt, (missed) => (calls.push(missed), mine));
+      await accepted.durable;
+      expect(calls[1]).toEqual(later);
+      // With an up-to-date copy there is nothing missed.
+      await (await storage.appendDecided(board.id, board.state.revision, (missed) => (calls.push(missed), null))).durable;
+      expect(calls[2]).toEqual([]);
+      await expectStored(board);
+    });
+
+    it('appendDecided refuses events that do not continue the board, like append', async () => {
+      const board = new ScriptedBoard();
+      await storage.append(board.id, [board.created]);
+      const card = board.addCard('One');
+      const wrong = card.map((e) => ({ ...e, revision: e.revision + 5 }));
+      await expect(storage.appendDecided(board.id, 1, () => wrong)).rejects.toBeInstanceOf(RevisionConflict);
+      expect(await storage.eventsSince(board.id, 0)).toEqual([board.created]);
+    });
+
+    it('findOp answers the events one opId produced on one board', async () => {
+      const board = new ScriptedBoard();
+      await storage.append(board.id, [board.created]);
+      const card = board.addCard('One');
+      await storage.append(board.id, card);
+      expect(await storage.findOp(board.id, card[0].opId)).toEqual(card);
+      expect(await storage.findOp(board.id, newOpId())).toEqual([]);
+      expect(await storage.findOp(new ScriptedBoard().id, card[0].opId)).toEqual([]);
+    });
+
+    itIf(capabilities.pipelined)('appendDecided accepts at the call and makes appends durable in call order', async () => {
+      const board = new ScriptedBoard();
+      await storage.append(board.id, [board.created]);
+      const durable: number[] = [];
+      const waits: Promise<void>[] = [];
+      for (let i = 0; i < 5; i++) {
+        const events = board.addCard(`Card ${i}`);
+        // Accepted before the previous one is durable: the next can follow at once.
+        const accepted = await storage.appendDecided(board.id, board.state.revision - 1, () => events);
+        waits.push(accepted.durable.then(() => void durable.push(events[0].revision)));
+      }
+      await Promise.all(waits);
+      expect(durable).toEqual([2, 3, 4, 5, 6]);
+      await expectStored(board);
     });
 
     /** Appends a scripted board's events one append per event, as the board service would. */
@@ -174,9 +236,9 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       expect(await storage.loadBoard(board.id)).toEqual(replay(board.id, stored));
     });
 
-    // Only stores that check and order appends at the call promise this (Storage.pipelinedAppends).
+    // Only stores that check and order appends at the call promise this (capabilities.pipelined).
     itIf(capabilities.pipelined)('completes overlapping appends to one board in call order', async () => {
-      expect(storage.pipelinedAppends).toBe(true);
+      expect(storage.capabilities.pipelined).toBe(true);
       const board = new ScriptedBoard();
       await storage.append(board.id, [board.created]);
       for (let i = 0; i < 6; i++) board.addCard(`Card ${i}`);

@@ -49,10 +49,10 @@ function harness(options?: LowdbOptions): () => Promise<StorageHarness> {
   };
 }
 
-storageContract('lowdb', harness(), { durable: true, pipelined: true });
+storageContract('lowdb', harness(), { durable: true, shared: false, pipelined: true });
 // Snapshots every few events and a tiny in-memory tail, so that the contract also runs
 // through start-up from a snapshot plus log tail, and through history read back from the log.
-storageContract('lowdb, compacting often, short memory', harness({ compactEvery: 7, recentEvents: 3 }), { durable: true, pipelined: true });
+storageContract('lowdb, compacting often, short memory', harness({ compactEvery: 7, recentEvents: 3 }), { durable: true, shared: false, pipelined: true });
 
 /** A crash image: the data files as they are on disk right now, without the lock. */
 async function crashCopy(dir: string): Promise<string> {

@@ -8,5 +8,5 @@ storageContract(
     await storage.open();
     return { storage, cleanup: () => storage.close() };
   },
-  { durable: false, pipelined: true }
+  { durable: false, shared: false, pipelined: true }
 );

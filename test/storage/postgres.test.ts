@@ -55,10 +55,10 @@ function harness(options?: PostgresOptions): () => Promise<StorageHarness> {
   };
 }
 
-storageContract('postgres', harness(), { durable: true, pipelined: false });
+storageContract('postgres', harness(), { durable: true, shared: true, pipelined: false });
 // Snapshots every few events, so that loading runs through snapshot plus tail, and appends
 // through the refold that writes a snapshot.
-storageContract('postgres, snapshot every 7 events', harness({ snapshotEvery: 7 }), { durable: true, pipelined: false });
+storageContract('postgres, snapshot every 7 events', harness({ snapshotEvery: 7 }), { durable: true, shared: true, pipelined: false });
 
 /** A board with `moves` moves of one card after it was created. */
 function busyBoard(moves: number): ScriptedBoard {
@@ -263,7 +263,7 @@ describe('postgres storage', () => {
     const storage = createStorage({ dataDir: '/nonexistent', databaseUrl: url });
     expect(storage).toBeInstanceOf(PostgresStorage);
     expect(storage.kind).toBe('postgres');
-    expect(storage.pipelinedAppends).toBe(false);
+    expect(storage.capabilities).toEqual({ shared: true, pipelined: false });
     await storage.open();
     opened.push(storage as PostgresStorage);
     expect(await storage.listBoards()).toEqual([]);
