@@ -375,15 +375,83 @@ describe('saving', () => {
   });
 });
 
-/** Persistence shared by several servers: a save against an old version is refused. */
+describe('several servers on one accounts store', () => {
+  it('a reload that was asked before a save and answers after it does not bring back the older accounts', async () => {
+    const shared = new SharedStore();
+    const here = await Accounts.open(shared, () => now);
+    const { user: ann } = await here.createUser({ email: 'ann@example.test', name: 'Ann', password: 'pw' });
+    const release = shared.holdNextLoad();
+    const reload = here.refresh(true);
+    const { token } = await here.createToken(ann.id, { name: 'ci' });
+    release();
+    await reload;
+    expect(here.principal({ bearer: token }).kind).toBe('user');
+  });
+
+  it('a change that lost the race to another server is made on top of that server’s change, even after a reload in between', async () => {
+    const shared = new SharedStore();
+    const here = await Accounts.open(shared, () => now);
+    const { user: ann } = await here.createUser({ email: 'ann@example.test', name: 'Ann', password: 'pw' });
+    const there = await Accounts.open(shared, () => now);
+    const release = shared.holdNextSave();
+    const making = here.createToken(ann.id, { name: 'ci' });
+    // Its save is on its way (held) before the other server changes anything.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shared.heldSaves).toBe(1);
+    await there.createUser({ email: 'bob@example.test', name: 'Bob', password: 'pw' });
+    // An unknown credential makes this server reload while its own save is still on its way.
+    await here.refresh(true);
+    release();
+    const { token } = await making;
+    expect(shared.conflicts).toBe(1);
+    const stored = (await shared.load())!.doc;
+    expect(stored.users.map((u) => u.email)).toEqual(['ann@example.test', 'bob@example.test']);
+    expect(stored.tokens.map((t) => t.name)).toEqual(['ci']);
+    expect(here.userByEmail('bob@example.test')).toBeDefined();
+    expect(here.principal({ bearer: token }).kind).toBe('user');
+  });
+});
+
+/**
+ * Persistence shared by several servers: a save against an old version is refused. A test
+ * may hold the next load or save: a held load answers what was stored when it was asked (a
+ * read that started earlier and arrives late); a held save compares versions when released.
+ */
 class SharedStore implements AccountsPersistence {
   readonly shared = true;
   conflicts = 0;
+  heldSaves = 0;
   #stored: { doc: AccountsDoc; version: number } | null = null;
-  async load() {
-    return this.#stored && structuredClone(this.#stored);
+  #holdLoad: Promise<void> | null = null;
+  #holdSave: Promise<void> | null = null;
+
+  holdNextLoad(): () => void {
+    let release!: () => void;
+    this.#holdLoad = new Promise((r) => (release = r));
+    return release;
   }
+
+  holdNextSave(): () => void {
+    let release!: () => void;
+    this.#holdSave = new Promise((r) => (release = r));
+    return release;
+  }
+
+  async load() {
+    const snapshot = this.#stored && structuredClone(this.#stored);
+    const hold = this.#holdLoad;
+    this.#holdLoad = null;
+    if (hold) await hold;
+    return snapshot;
+  }
+
   async save(doc: AccountsDoc, expected: number): Promise<number> {
+    const hold = this.#holdSave;
+    this.#holdSave = null;
+    if (hold) {
+      this.heldSaves++;
+      await hold;
+    }
     const version = this.#stored?.version ?? 0;
     if (version !== expected) {
       this.conflicts++;
