@@ -396,6 +396,60 @@ describe('offline', () => {
   });
 });
 
+describe('the connection', () => {
+  it('says offline after the second failed reconnect attempt, and live once joined again', () => {
+    const sync = started();
+    socket.drop();
+    socket.reconnectAttempt(1);
+    expect(sync.connection).toBe('reconnecting');
+    socket.reconnectAttempt(2);
+    expect(sync.connection).toBe('offline');
+    socket.connect();
+    expect(sync.connection).toBe('live');
+  });
+
+  it('tries a command refused for a passing reason again a second later, with the same opId', async () => {
+    const sync = started();
+    const command = move('A', 'Done');
+    await sync.run(command, 'ui');
+    server.refuse({ code: 'RATE_LIMITED', message: 'Slow down' });
+    expect(sync.pendingCount).toBe(1);
+    expect(shown(sync).Done).toEqual(['A']);
+    expect(sync.notices).toEqual([]);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(server.inbox).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.inbox.map((s) => s.command.opId)).toEqual([command.opId]);
+    server.confirm();
+    expect(sync.pendingCount).toBe(0);
+  });
+
+  it('stops when the server will not let this viewer join any more', () => {
+    server.joinAnswer = () => ({ ok: false, error: { code: 'FORBIDDEN', message: 'No access' } });
+    const sync = started();
+    expect(sync.revoked).toBe('board');
+  });
+
+  it('stops when the server hangs up on the session', () => {
+    const sync = started();
+    socket.drop('io server disconnect');
+    expect(sync.revoked).toBe('session');
+    socket.connect();
+    expect(socket.emitted.filter((e) => e.event === 'board:join')).toHaveLength(1);
+  });
+
+  it('takes a snapshot when it missed events while away', () => {
+    const sync = started();
+    socket.drop();
+    // Someone moves a card while this browser is away; the join answers with a snapshot.
+    server.remote(move('C', 'Done'));
+    expect(shown(sync).Done).toEqual([]);
+    socket.connect();
+    expect(shown(sync).Done).toEqual(['C']);
+    expect(sync.confirmedRevision).toBe(server.state.revision);
+  });
+});
+
 describe('a new display name', () => {
   it('reconnects with the new name so that presence learns it, and only when it changed', () => {
     const sync = started();
