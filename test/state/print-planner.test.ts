@@ -44,6 +44,17 @@ describe('counts', () => {
     expect(p.job).toEqual({ ok: false, empty: true, message: 'Nothing to print: every card has been printed already' });
   });
 
+  it('queues a reprint only for a change the printed card shows', () => {
+    run(board, { type: 'updateCard', opId: newOpId(), cardId: id('A'), changes: { description: 'Not on the printed card' } });
+    run(board, { type: 'moveCard', opId: newOpId(), cardId: id('A'), toColumnId: col('Done') });
+    const p = planner();
+    p.cardChoice = 'reprint';
+    expect(titles(p)).toEqual(['B2']);
+    run(board, { type: 'updateCard', opId: newOpId(), cardId: id('A'), changes: { assignee: 'Ann' } });
+    expect(titles(p)).toEqual(['B2', 'A']);
+    expect(p.reprintCount).toBe(2);
+  });
+
   it('leaves archived cards out', () => {
     run(board, { type: 'archiveCard', opId: newOpId(), cardId: id('C') });
     const p = planner();
