@@ -155,6 +155,18 @@ describe('card then column', () => {
     expect(server.received).toEqual([]);
   });
 
+  it('does not move an archived card or the board sign', async () => {
+    server.remote({ type: 'archiveCard', opId: newOpId(), cardId: card('C').id as CardId });
+    const s = session();
+    s.typed(card('C').code);
+    s.camera([encodePayload(ORIGIN, { kind: 'board', code: board.code })]);
+    s.tapColumn(col('Done').id);
+    await idle();
+    expect(s.feed.map((f) => f.title)).toEqual(['Done', 'This board’s sign', 'C']);
+    expect(s.feed[2].detail).toBe('Archived: restore it on the board to move it');
+    expect(server.received).toEqual([]);
+  });
+
   it('waits for the board to be ready before handling any input', async () => {
     let ready!: () => void;
     const s = session({ ready: new Promise<void>((r) => (ready = r)) });
@@ -221,6 +233,18 @@ describe('WIP limit', () => {
     expect(server.received).toEqual([]);
     expect(s.tray.map((t) => t.card.title)).toEqual(['A', 'B']);
     expect(s.feed[0]).toMatchObject({ tone: 'warn', title: 'Not moved to Doing' });
+  });
+
+  it('does not ask about a hard limit: the cards past it stay put and the feed says why', async () => {
+    server.remote({ type: 'setWipLimit', opId: newOpId(), columnId: col('Doing').id as ColumnId, wipLimit: 2, hard: true });
+    const s = session();
+    s.typed(card('A').code);
+    s.typed(card('B').code);
+    s.tapColumn(col('Doing').id);
+    await idle();
+    expect(questions).toEqual([]);
+    expect(sent().map((m) => m.title)).toEqual(['A']);
+    expect(s.feed[0]).toMatchObject({ title: 'A', detail: 'Backlog → Doing · 1 card not moved: Doing is at its hard limit of 2' });
   });
 
   it('drops camera reads while the question is open', async () => {
