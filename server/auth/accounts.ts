@@ -351,13 +351,17 @@ export class Accounts {
     const run = async (): Promise<T> => {
       for (let attempt = 0; ; attempt++) {
         const before = structuredClone(this.#doc);
+        const version = this.#version;
         try {
           const result = fn();
           this.#prune();
-          this.#version = await this.#persistence.save(this.#doc, this.#version);
+          this.#version = await this.#persistence.save(this.#doc, version);
           return result;
         } catch (err) {
+          // Document and version go back together: a reload while the save was on its way
+          // must not leave the old document labelled with the newer version.
           this.#doc = before;
+          this.#version = version;
           if (!(err instanceof AccountsConflict) || attempt >= 5) throw err;
           await this.refresh(true);
         }
@@ -378,7 +382,8 @@ export class Accounts {
     if (!force && now - this.#refreshedAt < 1_000) return;
     this.#refreshedAt = now;
     const stored = await this.#persistence.load();
-    if (stored && stored.version !== this.#version) {
+    // Only a newer document: a load asked before this server's own save may answer after it.
+    if (stored && stored.version > this.#version) {
       this.#doc = stored.doc;
       this.#version = stored.version;
     }
