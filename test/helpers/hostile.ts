@@ -10,6 +10,14 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { startServer, type RunningServer } from './server';
 
 export const ADMIN = { email: 'admin@example.com', password: 'a long enough password 1' };
+
+/** Hostile ids and path segments. */
+export const HOSTILE = [
+  '%ZZ', 'x%', '%E0%A4%A', '%', '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf',
+  'a'.repeat(1000), '\u0000', '\n', '\r\n', '\u202e', '../../etc/passwd', '..', '.', '%2e%2e%2f', ' ', '',
+  '<script>alert(1)</script>', '${7*7}', '💥', '\ud800'
+];
+
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface RawResponse {
