@@ -69,9 +69,41 @@ async function probe(problems: string[], method: string, p: string, options: { b
   if (options.type) headers['content-type'] = options.type;
   try {
     const r = await send(f.url, method, p, { headers, body: options.body });
-    if (r.status >= 500) problems.push(`${label(method, p)} → ${r.status} ${r.body.replace(/\s+/g, ' ').slice(0, 80)}`);
+    const body = options.body === undefined ? '' : ` ${options.body.slice(0, 120)}`;
+    if (r.status >= 500) problems.push(`${label(method, p)}${body} → ${r.status} ${r.body.replace(/\s+/g, ' ').slice(0, 80)}`);
+    return r;
   } catch (e) {
     problems.push(`${label(method, p)} → ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** Everything that shows a board, for a board made from a hostile file: no 5xx, and it can be joined. */
+async function visitBoard(problems: string[], boardId: string, what: string) {
+  const id = encodeURIComponent(boardId);
+  const board = await probe(problems, 'GET', `/api/boards/${id}`);
+  const cards: { id: string; code: string }[] = board?.status === 200 ? (JSON.parse(board.body) as { cards: { id: string; code: string }[] }).cards : [];
+  for (const route of API_ROUTES) {
+    if (route.method !== 'GET' || !route.pattern.includes(':boardId')) continue;
+    if (route.pattern.includes(':cardId')) {
+      for (const c of cards) await probe(problems, 'GET', route.pattern.replace(':boardId', id).replace(':cardId', encodeURIComponent(c.id)));
+    } else if (!/:(?!boardId)\w+/.test(route.pattern)) {
+      await probe(problems, 'GET', `${route.pattern.replace(':boardId', id)}?format=csv&layout=a4-8&preview=1`);
+    }
+  }
+  for (const page of pageRoutes()) {
+    if (page.params.length === 1 && page.params[0] === 'boardId') await probe(problems, 'GET', page.pattern.replace('[boardId]', id));
+  }
+  for (const c of cards) await probe(problems, 'GET', `/C/${encodeURIComponent(c.code)}`);
+  const s = socketFor(f.url, f.cookie);
+  try {
+    await connected(s);
+    const joined = await ack(s, 'board:join', { boardId, since: 0 });
+    if (!joined.ok && joined.error?.code !== 'INVALID') problems.push(`${what}: joining it → ${JSON.stringify(joined)}`);
+  } catch (e) {
+    problems.push(`${what}: joining it → ${(e as Error).message}`);
+  } finally {
+    s.disconnect();
   }
 }
 
@@ -260,8 +292,12 @@ describe('hostile input walk', () => {
     for (const v of HOSTILE) {
       const j = JSON.stringify(v).slice(1, -1);
       const swap = (id: string) => file.split(id).join(j);
+      const imported: string[] = [];
+      const keep = (r: Awaited<ReturnType<typeof probe>>) => {
+        if (r?.status === 201) imported.push((JSON.parse(r.body) as { id: string }).id);
+      };
       for (const text of [swap(f.cardId), swap(f.board.columns[0].id), swap(f.board.id)]) {
-        await probe(problems, 'POST', '/api/import?format=kanbridge', { body: text, type: 'application/json' });
+        keep(await probe(problems, 'POST', '/api/import?format=kanbridge', { body: text, type: 'application/json' }));
       }
       const trello = (over: Record<string, unknown>) => JSON.stringify({
         id: 'trello-board', name: 'From Trello',
@@ -276,10 +312,14 @@ describe('hostile input walk', () => {
         trello({ checklists: [{ id: v, idCard: 'card-1', name: v, pos: 1, checkItems: [{ name: v, state: 'complete', pos: 1 }] }] }),
         trello({ id: v, name: v })
       ]) {
-        await probe(problems, 'POST', '/api/import?format=trello', { body: text, type: 'application/json' });
+        keep(await probe(problems, 'POST', '/api/import?format=trello', { body: text, type: 'application/json' }));
       }
+      const what = `a board imported with ${JSON.stringify(v.slice(0, 40))}`;
+      for (const id of imported) await visitBoard(problems, id, what);
+      await probe(problems, 'GET', '/portfolio');
+      await probe(problems, 'GET', '/api/portfolio');
+      await afterBatch(problems, what);
     }
-    await afterBatch(problems, 'hostile imports');
     report(problems);
   });
 
