@@ -1,13 +1,14 @@
 /**
  * Property tests against the real built server with accounts: random and hostile HTTP
  * requests (method, path, query, headers and body, built from the real route list) and socket
- * messages (the real event names and others, with arbitrary payloads). After every one the
+ * messages (the real event names and others, with arbitrary payloads) and handshakes (auth,
+ * cookie, origin). After every one the
  * server must still answer, a request it refused (4xx, or a socket ack with ok: false) must
  * have left the board as it was, nothing may answer 5xx (or INTERNAL), and a bystander on its
  * own socket must still get its moves acknowledged.
  */
 import fc from 'fast-check';
-import type { Socket } from 'socket.io-client';
+import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../server/app';
 import { ack, bystanderProblems, connected, HOSTILE, pageRoutes, queryKeys, send, socketFor, startFixture, type Fixture } from '../helpers/hostile';
@@ -289,5 +290,42 @@ describe('fuzzing the real server', () => {
     } finally {
       (attacker as Socket | null)?.disconnect();
     }
+  });
+  it('hostile handshakes: every one connects or is refused, and a bystander keeps working', async () => {
+    const authArb = fc.oneof(
+      fc.record({ token: fc.oneof(idArb(), valueArb()), name: fc.oneof(idArb(), valueArb()), clientId: fc.oneof(idArb(), valueArb()) }, { requiredKeys: [] }),
+      fc.dictionary(fc.oneof(idArb(), fc.constantFrom('__proto__', 'constructor', 'token')), valueArb(), { maxKeys: 4 })
+    );
+    const cookieArb = fc.oneof(
+      fc.constant(f.cookie),
+      fc.constant(undefined),
+      fc.stringMatching(/^[\x20-\x7e]{0,120}$/),
+      idArb().map((v) => `kanbridge_session=${encodeURIComponent(v.toWellFormed())}`)
+    );
+    await fc.assert(
+      fc.asyncProperty(authArb, cookieArb, fc.constantFrom(undefined, 'http://evil.example', 'null'), async (auth, cookie, origin) => {
+        const headers: Record<string, string> = {};
+        if (cookie !== undefined) headers.cookie = cookie;
+        if (origin) headers.origin = origin;
+        const s = connect(f.url, { transports: ['websocket'], auth: auth as Record<string, unknown>, extraHeaders: headers, reconnection: false, forceNew: true, timeout: 10_000 });
+        try {
+          const outcome = await new Promise<string>((resolve) => {
+            s.once('connect', () => resolve('connected'));
+            s.once('connect_error', (e) => resolve(`refused: ${e.message}`));
+          });
+          const what = `auth ${JSON.stringify(auth).slice(0, 200)} cookie ${JSON.stringify(cookie)?.slice(0, 80)} origin ${origin}`;
+          expect(outcome, what).not.toMatch(/timeout/);
+          if (outcome === 'connected') {
+            // Whoever it is, its messages get answers.
+            const r = await ack(s, 'board:join', { boardId: f.board.id });
+            expect(r.error?.code, `${what}: ${JSON.stringify(r)}`).not.toBe('INTERNAL');
+          }
+          await expectBystanderFine(what);
+        } finally {
+          s.disconnect();
+        }
+      }),
+      { numRuns: 100, endOnFailure: true }
+    );
   });
 });
