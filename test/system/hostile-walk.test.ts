@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../server/app';
+import { LAYOUT_IDS } from '../../src/lib/print/layouts';
 import {
   ack, ADMIN, bystanderProblems, connected, FORM_FIELDS, HOSTILE, pageRoutes, queryKeys, send, socketFor, startFixture, type Fixture
 } from '../helpers/hostile';
@@ -320,6 +321,30 @@ describe('hostile input walk', () => {
       await probe(problems, 'GET', '/api/portfolio');
       await afterBatch(problems, what);
     }
+    report(problems);
+  });
+
+  it('hostile names and titles: shown on every page, printed and exported without a 5xx', async () => {
+    const problems: string[] = [];
+    const id = f.board.id;
+    const post = (p: string, body: unknown) => probe(problems, 'POST', p, { body: JSON.stringify(body), type: 'application/json' });
+    let n = 0;
+    let made = 0;
+    for (const v of HOSTILE) {
+      const text = v.slice(0, 200);
+      const card = await post(`/api/boards/${id}/cards`, { title: text, description: v, assignee: text.slice(0, 80), tags: [text.slice(0, 30)] });
+      if (card?.status === 201) made++;
+      await post(`/api/boards/${id}/commands`, { type: 'addColumn', opId: `walk-names-${++n}`, name: text.slice(0, 60) });
+    }
+    // Most of them are fine as text: the pages below must show them.
+    expect(made).toBeGreaterThan(HOSTILE.length / 2);
+    await post(`/api/boards/${id}/commands`, { type: 'renameBoard', opId: 'walk-names-board', name: '\ud800 ‮ <b>x</b> %ZZ \u0000' });
+    await post(`/api/boards/${id}/commands`, { type: 'renameColumn', opId: 'walk-names-column', columnId: f.board.columns[2].id, name: '\udfff __proto__' });
+    await visitBoard(problems, id, 'the board with hostile names');
+    for (const layout of LAYOUT_IDS) await probe(problems, 'GET', `/api/boards/${id}/print.pdf?layout=${layout}&preview=1`);
+    for (const q of ['format=json', 'format=csv&what=cards', 'format=csv&what=events']) await probe(problems, 'GET', `/api/boards/${id}/export?${q}`);
+    for (const p of ['/', '/portfolio', '/api/portfolio', '/api/boards', `/boards/${id}/activity?page=2`]) await probe(problems, 'GET', p);
+    await afterBatch(problems, 'hostile names and titles');
     report(problems);
   });
 
