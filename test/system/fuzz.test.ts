@@ -94,18 +94,15 @@ function fieldArb(key: string): fc.Arbitrary<unknown> {
 const commandArb = () =>
   fc.tuple(fc.constantFrom(...Object.keys(SHAPES)), fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, fc.tuple(fc.string({ maxLength: 12 }), valueArb()))).chain(([type, stray]) => {
     const { needs, may } = SHAPES[type];
-    const fields = Object.fromEntries([...needs, ...may].map((k) => [k, fieldArb(k)]));
+    const model: Record<string, fc.Arbitrary<unknown>> = {
+      type: fc.oneof({ weight: 9, arbitrary: fc.constant(type) }, idArb()),
+      opId: fc.oneof({ weight: 9, arbitrary: fc.uuid() }, idArb()),
+      baseRevision: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 50 }) }, valueArb()),
+      source: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constantFrom('ui', 'drag', 'scan', 'print', 'import', 'system') }, idArb()),
+      ...Object.fromEntries([...needs, ...may].map((k) => [k, fieldArb(k)]))
+    };
     return fc
-      .record(
-        {
-          type: fc.oneof({ weight: 9, arbitrary: fc.constant(type) }, idArb()),
-          opId: fc.oneof({ weight: 9, arbitrary: fc.uuid() }, idArb()),
-          baseRevision: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 50 }) }, valueArb()),
-          source: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constantFrom('ui', 'drag', 'scan', 'print', 'import', 'system') }, idArb()),
-          ...fields
-        },
-        { requiredKeys: ['type', 'opId', ...needs] }
-      )
+      .record(model, { requiredKeys: ['type', 'opId', ...needs] })
       .map((c) => {
         const out: Record<string, unknown> = { ...c };
         for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
