@@ -209,7 +209,8 @@ async function expectBystanderFine(what: string) {
   expect(await bystanderProblems(f), `after ${what}`).toEqual([]);
 }
 
-describe('fuzzing the real server', () => {
+// A few hundred requests each, with checks after every one: slow on a busy machine.
+describe('fuzzing the real server', { timeout: 180_000 }, () => {
   it('random and hostile HTTP requests: no 5xx, refused ones change nothing, a bystander keeps working', async () => {
     await fc.assert(
       fc.asyncProperty(httpCaseArb(), async (c) => {
