@@ -28,6 +28,20 @@ function decodable(path: string): boolean {
   }
 }
 
+/**
+ * The form action a POST names (`?/name`), as SvelteKit reads it. SvelteKit looks the name up
+ * on the page's `actions` object without an own-property check, so `?/constructor` or
+ * `?/__proto__` would run Object's methods, and `?/default` throws: those end here as unknown.
+ */
+function unknownAction(url: URL): boolean {
+  for (const [key] of url.searchParams) {
+    if (!key.startsWith('/')) continue;
+    const name = key.slice(1);
+    return name === 'default' || name in Object.prototype;
+  }
+  return false;
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
   const app = (globalThis as { __kanbridge?: KanbridgeApp }).__kanbridge;
   if (!app) throw new Error('the Kanbridge server is not running in this process');
@@ -39,6 +53,9 @@ export const handle: Handle = async ({ event, resolve }) => {
   const path = event.url.pathname;
   if (!decodable(path)) {
     return new Response('Bad request: this address has a broken percent-escape.', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  if (event.request.method === 'POST' && unknownAction(event.url)) {
+    return new Response('Not found: this page has no such form action.', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
   if (path.startsWith('/_app/') || PUBLIC.some((p) => p.test(path))) return resolve(event);
   if (principal.kind === 'anonymous') {

@@ -100,11 +100,10 @@ const deny = (d: Exclude<Decision, { ok: true }>) => new HttpError(d.status, d.c
 export function createApiHandler(api: ApiContext, routes: Route[]) {
   const compiled = compile(routes);
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      return false;
+    const url = requestUrl(req.url);
+    if (!url) {
+      sendError(res, new HttpError(400, 'INVALID', 'The request address is not valid'));
+      return true;
     }
     if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) return false;
     try {
@@ -175,6 +174,18 @@ function refererOrigin(referer: string | undefined): string | undefined {
     return new URL(referer).origin;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The request target as a URL, or null when it is none. A path is read as a path: `//x/api`
+ * is not the host x (resolving it against a base would make it one, and throw on `//%2e`).
+ */
+function requestUrl(target = '/'): URL | null {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+  } catch {
+    return null;
   }
 }
 

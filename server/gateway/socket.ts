@@ -25,6 +25,7 @@ import { credentialsOf } from '../auth/cookies';
 import { authorizeBoard, commandAction, type BoardAction, type Decision } from '../auth/permissions';
 import type { Principal } from '../auth/types';
 import type { BoardService } from '../board-service';
+import { ConnectionLimiter, clientKey, JOIN_RATE, rateLimited, READ_RATE, socketBuckets, tooManyConnections, type SocketBuckets } from './socket-limits';
 
 /** Catch-up by events when the client is at most this far behind; a snapshot otherwise. */
 const CATCH_UP_LIMIT = 1_000;
@@ -38,6 +39,7 @@ interface SocketData {
   boards: Set<string>;
   tokens: number;
   refilledAt: number;
+  limits: SocketBuckets;
 }
 
 type KSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
@@ -60,6 +62,8 @@ export interface SocketOptions {
   accounts?: Accounts;
   /** Carries room broadcasts to other servers (scale.ts); in-memory, this server only, if absent. */
   adapter?: Partial<ServerOptions>['adapter'];
+  /** Open connections per signed-in client and, on an open install, per address (this server's count); see socket-limits.ts. */
+  maxConnections?: { perClient?: number; perAddress?: number };
 }
 
 export function attachSocket(server: HttpServer | HttpsServer, service: BoardService, options: SocketOptions = {}): KServer {
@@ -86,13 +90,22 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
     accounts ? authorizeBoard(socket.data.principal, boardId, action, (u, b) => accounts.roleOf(u, b)) : { ok: true };
   const denied = (d: Exclude<Decision, { ok: true }>) => err(d.code, d.message);
 
+  const connections = new ConnectionLimiter(options.maxConnections?.perClient, options.maxConnections?.perAddress);
+
   // Credentials come with the handshake: the session cookie (browsers) or `auth.token` (scripts).
+  // A client already holding its share of connections is refused here, before it costs more.
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
     const { cookie } = credentialsOf(socket.request);
     const resolve = (): Principal => (accounts ? accounts.principal({ cookie, bearer: token }) : { kind: 'open' });
     const accept = (principal: Principal) => {
       if (principal.kind === 'anonymous') return next(new Error('UNAUTHENTICATED'));
+      const key = clientKey(principal, socket.handshake.address);
+      const release = connections.acquire(key, socket.id);
+      if (!release) return next(tooManyConnections(connections.maxFor(key)));
+      // Whichever comes first: the socket leaves, or its connection closes before it ever joined.
+      socket.once('disconnect', release);
+      socket.conn.once('close', release);
       (socket as KSocket).data.principal = principal;
       next();
     };
@@ -110,10 +123,11 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
     // Signed-in users act under their account; a paired phone under its label; an open install
     // under the name the browser chose.
     const actor = actorOf(principal, { id, name });
-    socket.data = { principal, actor, boards: new Set(), tokens: BURST, refilledAt: Date.now() };
+    socket.data = { principal, actor, boards: new Set(), tokens: BURST, refilledAt: Date.now(), limits: socketBuckets() };
 
     socket.on('board:join', (msg, ack) =>
       guard(ack, async (reply) => {
+        if (!socket.data.limits.joins.take()) return reply(rateLimited('board joins and leaves', JOIN_RATE));
         const parsed = joinSchema.safeParse(msg);
         if (!parsed.success) return reply(err('INVALID', formatIssues(parsed.error)));
         const boardId = parsed.data.boardId as BoardId;
@@ -137,6 +151,7 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
 
     socket.on('board:leave', (msg, ack) =>
       guard(ack, async (reply) => {
+        if (!socket.data.limits.joins.take()) return reply(rateLimited('board joins and leaves', JOIN_RATE));
         const parsed = joinSchema.safeParse(msg);
         if (!parsed.success) return reply({ ok: false });
         await socket.leave(room(parsed.data.boardId));
@@ -166,6 +181,7 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
 
     socket.on('board:events-since', (msg, ack) =>
       guard(ack, async (reply) => {
+        if (!socket.data.limits.reads.take()) return reply(rateLimited('catch-up requests', READ_RATE));
         const parsed = eventsSinceSchema.safeParse(msg);
         if (!parsed.success) return reply(err('INVALID', formatIssues(parsed.error)));
         if (!socket.data.boards.has(parsed.data.boardId)) return reply(err('NOT_JOINED', 'Join the board first'));

@@ -20,6 +20,7 @@ function cell(v: Cell): string {
   return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** Always well-formed UTF-16 (a lone surrogate in a name becomes U+FFFD), so it can be encoded into a file or a link. */
 export function toCsv(table: Table): string {
-  return [table.headers, ...table.rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return ([table.headers, ...table.rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n').toWellFormed();
 }
