@@ -12,6 +12,8 @@ import {
   helloSchema,
   joinSchema,
   MAX_SOCKET_MESSAGE,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
   parseCommandMessage,
   rejectionError,
   type ApiError,
@@ -130,6 +132,11 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
         if (!socket.data.limits.joins.take()) return reply(rateLimited('board joins and leaves', JOIN_RATE));
         const parsed = joinSchema.safeParse(msg);
         if (!parsed.success) return reply(err('INVALID', formatIssues(parsed.error)));
+        // A page that says it is older than what this server still sends to must reload first.
+        const protocol = parsed.data.protocol;
+        if (protocol !== undefined && protocol < MIN_PROTOCOL_VERSION) {
+          return reply({ ok: false, error: { code: 'OUTDATED', message: 'Kanbridge was updated: reload this page to carry on', details: { protocol: PROTOCOL_VERSION } } });
+        }
         const boardId = parsed.data.boardId as BoardId;
         const access = allowed(socket, boardId, 'read');
         if (!access.ok) return reply(denied(access));
@@ -145,7 +152,7 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
           socket.emit('board:snapshot', { boardId, board: (await service.getBoard(boardId))! });
         }
         const viewers = await broadcastPresence(io, boardId);
-        reply({ ok: true, revision: (await service.getBoard(boardId))!.revision, viewers });
+        reply({ ok: true, revision: (await service.getBoard(boardId))!.revision, viewers, protocol: PROTOCOL_VERSION });
       })
     );
 

@@ -31,8 +31,8 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
-import type { BoardEvent, BoardId, BoardState, Code, EventType, OpId } from '../../src/lib/domain';
-import { eventIds, isId, reviveBoard } from '../../src/lib/domain';
+import type { BoardEvent, BoardId, BoardState, Code, OpId } from '../../src/lib/domain';
+import { eventIds, isEventType, isId, reviveBoard } from '../../src/lib/domain';
 import { BoardTable } from './board-table';
 import { acquireDataDirLock } from './lock';
 import { DamagedLog, type Accepted, type BoardSummary, type CodeOwner, type Storage } from './types';
@@ -477,12 +477,6 @@ function lineOf(e: BoardEvent): BoardEvent {
   return { boardId, revision, ...rest } as BoardEvent;
 }
 
-const EVENT_TYPES: Record<EventType, true> = {
-  boardCreated: true, boardRenamed: true, cardCreated: true, cardUpdated: true, cardArchived: true,
-  cardRestored: true, cardMoved: true, columnAdded: true, columnRenamed: true, columnMoved: true,
-  columnRemoved: true, wipLimitSet: true, cardsPrinted: true, columnStageSet: true, projectSet: true
-};
-
 /**
  * One log line as an event, or DamagedLog. Ids are checked like everywhere else events enter;
  * a printing record may list ids that are no id (older servers stored them): those are dropped,
@@ -497,7 +491,7 @@ export function parseLine(text: string, file: string, offset: number, dataDir: s
   }
   const e = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const isEvent = typeof e.boardId === 'string' && Number.isSafeInteger(e.revision) && (e.revision as number) >= 1
-    && typeof e.type === 'string' && Object.hasOwn(EVENT_TYPES, e.type);
+    && isEventType(e.type);
   if (!isEvent) throw new DamagedLog(file, offset, 'the line is not a board event', dataDir);
   if (e.type === 'cardsPrinted' && Array.isArray(e.cardIds)) e.cardIds = e.cardIds.filter(isId);
   let ids: string[];

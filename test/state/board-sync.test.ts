@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newOpId, type BoardState, type CardId, type ColumnId, type Command } from '../../src/lib/domain';
+import { PROTOCOL_VERSION } from '../../src/lib/protocol';
 import { memoryPendingStore } from '../../src/lib/sync/client';
 import { BoardSync } from '../../src/lib/sync/board-sync.svelte';
 import { makeBoard, run } from '../domain/fixtures';
@@ -74,7 +75,7 @@ describe('BoardSync before it connects', () => {
   it('connects with the identity in the handshake and goes live once joined', () => {
     const sync = started();
     expect(io.calls).toEqual([expect.objectContaining({ auth: { name: 'Ann', clientId: 'ann' }, autoConnect: false })]);
-    expect(socket.emitted[0]).toEqual({ event: 'board:join', msg: { boardId: board.id, since: board.revision } });
+    expect(socket.emitted[0]).toEqual({ event: 'board:join', msg: { boardId: board.id, since: board.revision, protocol: PROTOCOL_VERSION } });
     expect(sync.status).toBe('live');
     expect(sync.connection).toBe('live');
   });

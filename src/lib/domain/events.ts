@@ -37,6 +37,17 @@ export type BoardEvent = EventBody & EventMeta;
 export type EventType = BoardEvent['type'];
 export type EventOf<T extends EventType> = Extract<BoardEvent, { type: T }>;
 
+/** Every event type, so that what arrives from outside (a log line, a socket message) can be told apart from one this build does not know. */
+export const EVENT_TYPES: Readonly<Record<EventType, true>> = {
+  boardCreated: true, boardRenamed: true, cardCreated: true, cardUpdated: true, cardArchived: true,
+  cardRestored: true, cardMoved: true, columnAdded: true, columnRenamed: true, columnMoved: true,
+  columnRemoved: true, wipLimitSet: true, cardsPrinted: true, columnStageSet: true, projectSet: true
+};
+
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && Object.hasOwn(EVENT_TYPES, type);
+}
+
 /** The card ids an event touches (for highlights, card history and STALE checks). */
 export function touchedCards(e: EventBody): CardId[] {
   switch (e.type) {

@@ -128,7 +128,9 @@ export const createCardBodySchema = z.strictObject({
 
 export const joinSchema = z.strictObject({
   boardId: id,
-  since: z.number().int().min(0).optional()
+  since: z.number().int().min(0).optional(),
+  /** The page's PROTOCOL_VERSION; absent from pages older than it. */
+  protocol: z.number().int().min(0).max(1_000_000).optional()
 });
 
 export const helloSchema = z.strictObject({

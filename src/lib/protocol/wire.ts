@@ -15,8 +15,19 @@ export type CommandResult =
   | { ok: false; error: ApiError };
 
 export type JoinResult =
-  | { ok: true; revision: number; viewers: number }
+  /** `protocol`: the server's PROTOCOL_VERSION (absent from servers older than it). */
+  | { ok: true; revision: number; viewers: number; protocol?: number }
   | { ok: false; error: ApiError };
+
+/**
+ * The version of what travels over the socket (event and command types and their fields). A
+ * page sends it when it joins a board and the server answers with its own: a page from an older
+ * build then asks to be reloaded instead of failing on something it cannot read. Raise it when
+ * a change adds or alters events or commands; keep MIN_PROTOCOL_VERSION at the oldest version
+ * whose pages can still follow this server.
+ */
+export const PROTOCOL_VERSION = 1;
+export const MIN_PROTOCOL_VERSION = 1;
 
 export interface Presence {
   boardId: string;

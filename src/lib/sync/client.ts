@@ -10,7 +10,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import type { BoardEvent, BoardState, Command, OpId, Source } from '../domain';
-import type { ApiError, ClientToServer, CommandResult, JoinResult, Presence, ServerToClient } from '../protocol';
+import { PROTOCOL_VERSION, type ApiError, type ClientToServer, type CommandResult, type JoinResult, type Presence, type ServerToClient } from '../protocol';
 import { remoteTouches, SyncCore, type PendingCommand } from './core';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -20,7 +20,11 @@ export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline
  * was taken away (removed member, revoked scanner); `session`, the credentials themselves
  * (signed out everywhere, unpaired phone, expired session).
  */
-export type RevokeReason = 'board' | 'session';
+/**
+ * Why the client stopped for good: `board` access removed, `session` signed out, `outdated` the
+ * server runs a newer Kanbridge than this page (reload it), `connections` too many open at once.
+ */
+export type RevokeReason = 'board' | 'session' | 'outdated' | 'connections';
 
 export type DispatchResult =
   | { ok: true; revision: number; events: BoardEvent[] }
@@ -104,6 +108,8 @@ export class SyncClient {
     };
     const onConnectError = (err: Error) => {
       if (err.message === 'UNAUTHENTICATED') this.#revoke('session');
+      // Refused in the handshake, so Socket.IO will not try again by itself.
+      else if (err.message === 'TOO_MANY_CONNECTIONS') this.#revoke('connections');
     };
     const onAttempt = (n: number) => {
       if (n >= OFFLINE_AFTER_ATTEMPTS) this.#setStatus('offline');
@@ -176,11 +182,16 @@ export class SyncClient {
 
   #join(): void {
     if (this.#stopped) return;
-    this.#socket.emit('board:join', { boardId: this.boardId, since: this.core.revision }, (r: JoinResult) => {
+    this.#socket.emit('board:join', { boardId: this.boardId, since: this.core.revision, protocol: PROTOCOL_VERSION }, (r: JoinResult) => {
       if (!r.ok) {
         // Access removed while this client was away (no revocation reached it).
         if (r.error.code === 'FORBIDDEN') this.#revoke('board');
+        else if (r.error.code === 'OUTDATED') this.#revoke('outdated');
         else console.warn(`could not join board ${this.boardId}: ${r.error.message}`);
+        return;
+      }
+      if (r.protocol !== undefined && r.protocol > PROTOCOL_VERSION) {
+        this.#revoke('outdated');
         return;
       }
       this.#joined = true;
@@ -245,6 +256,12 @@ export class SyncClient {
     const own = new Set(this.core.pending.map((p) => p.command.opId as string));
     const before = this.core.revision;
     const result = this.core.applyEvents(events);
+    if (result === 'outdated') {
+      // Events this build cannot read: stop before showing a wrong board. The queue stays in
+      // the pending store, so the reloaded page sends it.
+      this.#revoke('outdated');
+      return;
+    }
     const fresh = events.filter((e) => e.revision > before && e.revision <= this.core.revision);
     if (fresh.length) {
       for (const e of fresh) {

@@ -17,6 +17,7 @@ import {
   cloneBoard,
   decide,
   evolve,
+  isEventType,
   newCardId,
   newColumnId,
   touchedCards,
@@ -39,7 +40,8 @@ export interface PendingCommand {
   queuedAt: string;
 }
 
-export type ApplyResult = 'applied' | 'gap';
+/** `outdated`: an event of a type this build does not know (the server is newer): nothing of it was applied. */
+export type ApplyResult = 'applied' | 'gap' | 'outdated';
 
 /** Codes are issued by the server; until then a new card shows this placeholder. */
 export const PENDING_CODE = '' as Code;
@@ -100,6 +102,7 @@ export class SyncCore {
   /** Server events, in any batching; events already seen are skipped. */
   applyEvents(events: readonly BoardEvent[]): ApplyResult {
     let changed = false;
+    if (!events.every((e) => isEventType(e.type))) return 'outdated';
     for (const e of [...events].sort((a, b) => a.revision - b.revision)) {
       if (e.revision <= this.#confirmed.revision) continue;
       if (e.revision !== this.#confirmed.revision + 1) {
