@@ -95,6 +95,12 @@ async function drag(page: Page, cardId: string, to: { x: number; y: number }) {
   await page.mouse.down();
   await page.mouse.move(a.x + 5, a.y + 5, { steps: 3 });
   await page.mouse.move(to.x, to.y, { steps: 15 });
+  // Hover there a little: on a loaded machine the drag library may still be placing the
+  // shadow from an earlier pointer event, and it places it again on each move.
+  for (const dy of [1, 0]) {
+    await page.waitForTimeout(150);
+    await page.mouse.move(to.x, to.y + dy);
+  }
   await page.waitForTimeout(200);
   await page.mouse.up();
 }
