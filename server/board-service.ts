@@ -18,6 +18,8 @@
  * another server, however late, is recognised as well.
  */
 import {
+  commandCards,
+  commandCodes,
   decide,
   cloneBoard,
   decideCreateBoard,
@@ -204,7 +206,7 @@ export class BoardService {
     if (ctx.baseRevision !== undefined) await this.#durable(boardId);
     const stale = await this.#staleCheck(state, command, ctx.baseRevision);
     if (stale) return settled({ ok: false, rejection: stale });
-    const codes = await this.#reserveCodes(codesNeeded(command));
+    const codes = await this.#reserveCodes(commandCodes(command));
     let outcome: Outcome | undefined;
     let appended: BoardEvent[] = [];
     let accepted: Accepted;
@@ -424,24 +426,7 @@ export const DEFAULT_COLUMNS = [
   { name: 'Done' }
 ];
 
-function codesNeeded(command: Command): number {
-  return command.type === 'createCard' || command.type === 'addColumn' ? 1 : 0;
-}
 
 function staleRejection(hit: BoardEvent, details: { baseRevision: number; revision: number }): Rejection {
   return reject('STALE', 'Someone changed this card after your view of it', { ...details, cardId: touchedCards(hit)[0], changedBy: hit.actor.name, changedAt: hit.at });
-}
-
-function commandCards(command: Command): string[] {
-  switch (command.type) {
-    case 'updateCard':
-    case 'archiveCard':
-    case 'restoreCard':
-    case 'moveCard':
-      return [command.cardId];
-    case 'markPrinted':
-      return command.cardIds;
-    default:
-      return [];
-  }
 }

@@ -8,7 +8,7 @@
  *   owner   all of the above + board settings (columns, WIP limits, project figures),
  *           members, pairing, delete
  */
-import type { Command } from '../domain';
+import { COMMANDS, type Command } from '../domain';
 import type { Role } from './types';
 
 export type BoardAction = 'read' | 'move' | 'edit' | 'settings';
@@ -16,19 +16,9 @@ export type BoardAction = 'read' | 'move' | 'edit' | 'settings';
 const RANK: Record<BoardAction, number> = { read: 0, move: 1, edit: 2, settings: 3 };
 const ROLE_MAX: Record<Role | 'scanner', number> = { viewer: 0, scanner: 1, editor: 2, owner: 3 };
 
+/** The action a command needs, as its registry entry says. */
 export function commandAction(command: Pick<Command, 'type'>): BoardAction {
-  switch (command.type) {
-    case 'moveCard':
-      return 'move';
-    case 'createCard':
-    case 'updateCard':
-    case 'archiveCard':
-    case 'restoreCard':
-    case 'markPrinted':
-      return 'edit';
-    default:
-      return 'settings';
-  }
+  return COMMANDS[command.type].action;
 }
 
 export function roleAllows(role: Role | 'scanner' | null, action: BoardAction): boolean {

@@ -42,8 +42,8 @@ export type Command =
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
 
-/** Fields printed on a card: a change to one of these puts a printed card in the reprint queue. */
 /** Every field a card update may change. */
 export const CARD_FIELDS: readonly (keyof CardFields)[] = ['title', 'description', 'assignee', 'tags', 'due', 'estimate'];
 
+/** Fields printed on a card: a change to one of these puts a printed card in the reprint queue. */
 export const PRINTED_FIELDS: readonly (keyof CardFields)[] = ['title', 'assignee', 'tags', 'due', 'estimate'];

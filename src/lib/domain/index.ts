@@ -8,3 +8,4 @@ export * from './wip';
 export * from './decide';
 export * from './evolve';
 export * from './views';
+export * from './registry';

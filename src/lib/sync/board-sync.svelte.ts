@@ -18,9 +18,10 @@ import { untrack } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
 import {
 	archivedCards,
-	assertNever,
 	columnViews,
+	commandCards,
 	newOpId,
+	withWipOverride,
 	wipStatus,
 	type BoardState,
 	type Card,
@@ -242,7 +243,7 @@ export class BoardSync {
 		if (client.core.pending.some((p) => p.command.opId === command.opId)) return { ok: true };
 		const r = await answer;
 		if (r.ok) return { ok: true };
-		const overridden = r.error.code === 'WIP_LIMIT' && confirm ? withOverride(command) : null;
+		const overridden = r.error.code === 'WIP_LIMIT' && confirm ? withWipOverride(command, newOpId()) : null;
 		if (overridden && confirm) {
 			if (!(await confirm(r.error))) return { ok: false, cancelled: true };
 			return this.run(overridden, source, undefined, baseRevision);
@@ -296,7 +297,7 @@ export class BoardSync {
 
 	#rejected(p: PendingCommand, error: ApiError): void {
 		if (this.explainRejection?.(p, error)) return;
-		const overridden = error.code === 'WIP_LIMIT' ? withOverride(p.command) : null;
+		const overridden = error.code === 'WIP_LIMIT' ? withWipOverride(p.command, newOpId()) : null;
 		const text = `Not saved: ${error.message.replace(/; confirm to go over$/, '')}`;
 		if (overridden) this.notify(text, { label: 'Go over the limit', run: () => void this.run(overridden, p.source) });
 		else this.notify(text);
@@ -318,53 +319,6 @@ function neighbours(items: readonly Card[], index: number): { afterCardId?: Card
 	return { ...(above ? { afterCardId: above.id } : {}), ...(below ? { beforeCardId: below.id } : {}) };
 }
 
-/** The same command confirmed past a soft WIP limit, for the commands that can be. */
-function withOverride(command: Command): Command | null {
-	switch (command.type) {
-		case 'createCard':
-		case 'moveCard':
-		case 'restoreCard':
-			return { ...command, opId: newOpId(), override: true };
-		case 'updateCard':
-		case 'archiveCard':
-		case 'addColumn':
-		case 'renameColumn':
-		case 'moveColumn':
-		case 'removeColumn':
-		case 'setWipLimit':
-		case 'renameBoard':
-		case 'markPrinted':
-		case 'setColumnStage':
-		case 'setProject':
-			return null;
-		default:
-			return assertNever(command);
-	}
-}
 
-function commandCards(command: Command): string[] {
-	switch (command.type) {
-		case 'createCard':
-			return command.cardId ? [command.cardId] : [];
-		case 'updateCard':
-		case 'archiveCard':
-		case 'restoreCard':
-		case 'moveCard':
-			return [command.cardId];
-		case 'markPrinted':
-			return command.cardIds;
-		case 'addColumn':
-		case 'renameColumn':
-		case 'moveColumn':
-		case 'removeColumn':
-		case 'setWipLimit':
-		case 'renameBoard':
-		case 'setColumnStage':
-		case 'setProject':
-			return [];
-		default:
-			return assertNever(command);
-	}
-}
 
 const copyCard = (card: Card): Card => ({ ...card });
