@@ -12,7 +12,7 @@ describe('percentiles by nearest rank', () => {
     expect(percentile(ten, 95)).toBe(10);
     expect(percentile([7], 50)).toBe(7);
     expect(percentile([], 50)).toBeNull();
-    expect(percentiles([3, 1, 2])).toEqual({ count: 3, p50: 2, p85: 3, p95: 3 });
+    expect(percentiles([3, 1, 2])).toEqual({ count: 3, p50: 2, p70: 3, p85: 3, p95: 3 });
   });
 });
 

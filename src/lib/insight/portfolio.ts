@@ -12,7 +12,8 @@ export interface PortfolioRow {
   wip: number;
   wipLimit: number | null;
   columnsOverLimit: number;
-  aging: number;
+  /** Cards older than the board's 85th percentile; null while the board has too little history to say. */
+  aging: number | null;
   completion: Rate;
   dueDates: Rate;
   earnedValue: EarnedValue | null;
@@ -73,6 +74,6 @@ export function filterRows(rows: readonly PortfolioRow[], f: PortfolioFilter): P
     if (!words.every((w) => r.name.toLowerCase().includes(w))) return false;
     if (f.status === 'none' && r.earnedValue) return false;
     if (f.status && f.status !== 'none' && r.earnedValue?.status !== f.status) return false;
-    return !f.agingOnly || r.aging > 0;
+    return !f.agingOnly || (r.aging ?? 0) > 0;
   });
 }

@@ -1,4 +1,4 @@
-/** Cards first done per week (Monday to Sunday), clipped to the period. */
+/** Cards finished per week (Monday to Sunday), clipped to the period. */
 import type { CardFlow } from './flow';
 import type { Period } from './period';
 import { addDays, dayOf, weekStart, type Day } from './time';
@@ -24,7 +24,7 @@ export function weeklyThroughput(finished: readonly CardFlow[], period: Period):
   }
   const index = new Map(weeks.map((w, i) => [w.week, i]));
   for (const c of finished) {
-    const i = index.get(weekStart(dayOf(c.firstDone!)));
+    const i = index.get(weekStart(dayOf(c.finishedAt!)));
     if (i !== undefined) weeks[i].count++;
   }
   return weeks;
