@@ -6,6 +6,7 @@ import type { BoardId, BoardState } from '../../../src/lib/domain';
 import { activity } from '../../../src/lib/insight/activity';
 import { boardMetrics, type BoardMetrics } from '../../../src/lib/insight/board-metrics';
 import { toCsv, type Table } from '../../../src/lib/insight/csv';
+import { forecast, parseForecastQuery } from '../../../src/lib/insight/forecast';
 import { parsePeriod, type Period } from '../../../src/lib/insight/period';
 import { portfolioRow, type PortfolioRow } from '../../../src/lib/insight/portfolio';
 import { boardJson } from '../../../src/lib/protocol';
@@ -79,6 +80,23 @@ export const insightRoutes: Route[] = [
       const now = Date.now();
       const metrics = await metricsFor(api.service, board, period(r, now), now);
       sendJson(r.res, 200, { board: { id: board.id, name: board.name, revision: board.revision }, ...metrics });
+    }
+  },
+  {
+    // Monte Carlo forecasts: ?items=N (when) or ?by=YYYY-MM-DD (how many), over ?history=DAYS (default 84).
+    method: 'GET',
+    pattern: '/api/boards/:boardId/forecast',
+    access: { board: 'read' },
+    handler: async (r, api) => {
+      const board = await requireBoard(api, boardIdParam(r));
+      const now = Date.now();
+      const q = parseForecastQuery(r.url.searchParams, new Date(now).toISOString().slice(0, 10));
+      if (!q.ok) throw new HttpError(400, 'INVALID', q.message);
+      const result = forecast(await log(api.service, board.id), q.value, now);
+      if (!result.ok) {
+        throw new HttpError(422, 'NOT_ENOUGH_HISTORY', result.message, { needed: result.needed, found: result.found, history: result.history });
+      }
+      sendJson(r.res, 200, result.forecast);
     }
   },
   {
