@@ -42,6 +42,9 @@ export async function portfolioFor(service: BoardService, period: Period, now: n
   return rows;
 }
 
+/** The day (UTC) a board was made: young boards' default periods start there. */
+export const firstDayOf = (board: Pick<BoardState, 'createdAt'>): string | null => (board.createdAt ? board.createdAt.slice(0, 10) : null);
+
 function canRead(r: Request, boardId: string): boolean {
   try {
     r.authorize(boardId, 'read');
@@ -51,8 +54,9 @@ function canRead(r: Request, boardId: string): boolean {
   }
 }
 
-function period(r: Request, now: number): Period {
-  const p = parsePeriod(r.url.searchParams.get('from'), r.url.searchParams.get('to'), now);
+/** The asked period; without `from`, twelve weeks or from the board's first day if it is younger (`firstDay`). */
+function period(r: Request, now: number, firstDay?: string | null): Period {
+  const p = parsePeriod(r.url.searchParams.get('from'), r.url.searchParams.get('to'), now, firstDay);
   if (!p.ok) throw new HttpError(400, 'INVALID', p.message);
   return p.period;
 }
@@ -78,7 +82,7 @@ export const insightRoutes: Route[] = [
     handler: async (r, api) => {
       const board = await requireBoard(api, boardIdParam(r));
       const now = Date.now();
-      const metrics = await metricsFor(api.service, board, period(r, now), now);
+      const metrics = await metricsFor(api.service, board, period(r, now, firstDayOf(board)), now);
       sendJson(r.res, 200, { board: { id: board.id, name: board.name, revision: board.revision }, ...metrics });
     }
   },

@@ -4,7 +4,7 @@ import { periodOrDefault } from '$lib/insight/period';
 import type { App } from '../../../../../server/app';
 import { authorizeBoard } from '../../../../../server/auth/permissions';
 import type { Principal } from '../../../../../server/auth/types';
-import { metricsFor } from '../../../../../server/gateway/routes/insight';
+import { firstDayOf, metricsFor } from '../../../../../server/gateway/routes/insight';
 import { actorOf, parseProject, projectForm, stageChanges, type ProjectForm } from './forms.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,7 +21,7 @@ const maySet = (app: App, principal: Principal, boardId: string) => authorizeBoa
 export const load: PageServerLoad = async ({ params, locals, url }) => {
   const board = await boardOf(locals.app, params.boardId);
   const now = Date.now();
-  const { period, error: periodError } = periodOrDefault(url.searchParams.get('from'), url.searchParams.get('to'), now);
+  const { period, error: periodError } = periodOrDefault(url.searchParams.get('from'), url.searchParams.get('to'), now, firstDayOf(board));
   return {
     board: {
       id: board.id, name: board.name,
