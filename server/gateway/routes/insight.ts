@@ -6,7 +6,7 @@ import type { BoardId, BoardState } from '../../../src/lib/domain';
 import { activity } from '../../../src/lib/insight/activity';
 import { boardMetrics, type BoardMetrics } from '../../../src/lib/insight/board-metrics';
 import { toCsv, type Table } from '../../../src/lib/insight/csv';
-import { forecast, parseForecastQuery } from '../../../src/lib/insight/forecast';
+import { forecast, parseForecastQuery, type ForecastQuestion, type ForecastResult } from '../../../src/lib/insight/forecast';
 import { parsePeriod, type Period } from '../../../src/lib/insight/period';
 import { portfolioRow, type PortfolioRow } from '../../../src/lib/insight/portfolio';
 import { boardJson } from '../../../src/lib/protocol';
@@ -26,6 +26,12 @@ async function log(service: BoardService, boardId: BoardId) {
 
 export async function metricsFor(service: BoardService, board: BoardState, period: Period, now: number): Promise<BoardMetrics> {
   return boardMetrics(await log(service, board.id), period, now);
+}
+
+/** Forecasts for one board, from one read of its log. */
+export async function forecastsFor(service: BoardService, board: BoardState, questions: ForecastQuestion[], now: number): Promise<ForecastResult[]> {
+  const events = await log(service, board.id);
+  return questions.map((q) => forecast(events, q, now));
 }
 
 /**

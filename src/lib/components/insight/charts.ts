@@ -5,6 +5,7 @@
  */
 import type { ChartConfiguration, ChartOptions, ChartType } from 'chart.js';
 import type { BoardMetrics } from '$lib/insight/board-metrics';
+import type { HowManyForecast, WhenForecast } from '$lib/insight/forecast';
 import { histogram } from '$lib/insight/times';
 import { dayStart, DAY_MS } from '$lib/insight/time';
 import { days, shortDay } from './format';
@@ -79,10 +80,11 @@ function dayAxis(m: BoardMetrics, t: ChartTheme) {
   };
 }
 
-/** The 50th, 85th and 95th percentile lines, coloured like the chips above the chart (which carry their values: labels on lines this close would overlap). */
-function percentileLines(p: BoardMetrics['cycleTime']['percentiles'], t: ChartTheme) {
+/** The 50th, 70th, 85th and 95th percentile lines, coloured like the chips above the chart (which carry their values: labels on lines this close would overlap). */
+export function percentileLines(p: BoardMetrics['cycleTime']['percentiles'], t: ChartTheme) {
   const lines = [
     { v: p.p50, colour: t.ok },
+    { v: p.p70, colour: t.accent },
     { v: p.p85, colour: t.warn },
     { v: p.p95, colour: t.danger }
   ];
@@ -164,6 +166,8 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
     return { x: columns.indexOf(i.column) + ((k % 5) - 2) * 0.09, y: i.days };
   });
   const p85 = m.aging.p85;
+  // The cycle time's percentile lines, once there is enough history for them to mean something.
+  const lines = m.aging.enoughHistory ? percentileLines(m.cycleTime.percentiles, t) : [];
   return {
     type: 'scatter',
     data: {
@@ -176,7 +180,7 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
       interaction: { mode: 'nearest', intersect: true },
       plugins: {
         legend: { display: false },
-        referenceLines: { lines: p85 === null ? [] : [{ y: p85, label: `85% done within ${days(p85)}`, colour: t.warn }] },
+        referenceLines: { lines },
         tooltip: { callbacks: { title: (ctx) => items[ctx[0].dataIndex]?.title ?? '', label: (ctx) => `${items[ctx.dataIndex].column}: ${days(items[ctx.dataIndex].days)} in progress` } }
       },
       scales: {
@@ -219,6 +223,53 @@ export function wipChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'li
       // Legend marks drawn like the lines: a box for a column's cards, a dash for its limit.
       plugins: { legend: { labels: { usePointStyle: true, pointStyleWidth: 18 } } },
       scales: { y: { title: { display: true, text: 'cards', color: t.muted } } }
+    })
+  };
+}
+
+/** Bars of the runs' outcomes, coloured by the percentile band they fall in (50 / 70 / 85 / 95 / beyond). */
+function bandColours<T>(bars: readonly T[], cut: readonly (T | null)[], after: (bar: T, edge: T) => boolean, t: ChartTheme): string[] {
+  const colours = [t.ok, t.accent, t.warn, t.danger, t.muted];
+  return bars.map((bar) => {
+    const band = cut.findIndex((edge) => edge !== null && !after(bar, edge));
+    return alpha(colours[band < 0 ? 4 : band], 0.8);
+  });
+}
+
+export function whenChart(f: WhenForecast, t: ChartTheme): ChartConfiguration<'bar'> {
+  const bars = f.histogram;
+  const cut = f.when.map((w) => w.date);
+  return {
+    type: 'bar',
+    data: {
+      labels: bars.map((b) => shortDay(b.date)),
+      datasets: [{ label: 'Runs', data: bars.map((b) => b.runs), backgroundColor: bandColours(bars.map((b) => b.date), cut, (a, b) => a > b, t), borderRadius: 3, categoryPercentage: 0.92, barPercentage: 0.95 }]
+    },
+    options: options<'bar'>(t, {
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (ctx) => `Done ${shortDay(bars[ctx[0].dataIndex].date)}`, label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs` } }
+      },
+      scales: { x: { title: { display: true, text: `day the ${f.items} cards are finished`, color: t.muted } }, y: { title: { display: true, text: 'runs', color: t.muted } } }
+    })
+  };
+}
+
+export function howManyChart(f: HowManyForecast, t: ChartTheme): ChartConfiguration<'bar'> {
+  const bars = f.histogram;
+  const cut = f.howMany.map((h) => h.items);
+  return {
+    type: 'bar',
+    data: {
+      labels: bars.map((b) => String(b.items)),
+      datasets: [{ label: 'Runs', data: bars.map((b) => b.runs), backgroundColor: bandColours(bars.map((b) => b.items), cut, (a, b) => a < b, t), borderRadius: 3, categoryPercentage: 0.92, barPercentage: 0.95 }]
+    },
+    options: options<'bar'>(t, {
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (ctx) => `${bars[ctx[0].dataIndex].items} cards`, label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs` } }
+      },
+      scales: { x: { title: { display: true, text: `cards finished by ${shortDay(f.by)}`, color: t.muted } }, y: { title: { display: true, text: 'runs', color: t.muted } } }
     })
   };
 }
