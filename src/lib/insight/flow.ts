@@ -1,7 +1,8 @@
 /**
  * One pass over a board's event log that gathers everything the flow metrics need: per card,
- * when it was created, first started and first done; per day of the period, how many cards
- * stood in each column and what each column's WIP limit was.
+ * when it was created, first started and finished (its last entry into done, if it stays);
+ * per day of the period, how many cards stood in each column and what each column's WIP limit
+ * was.
  *
  * Definitions (the Kanban Guide's terms; the metrics, the README and the tests rely on them):
  * - a card *starts* the first time it enters an in-progress (`doing`) column. Going backwards
