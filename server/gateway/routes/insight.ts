@@ -9,6 +9,7 @@ import { toCsv, type Table } from '../../../src/lib/insight/csv';
 import { forecast, parseForecastQuery, type ForecastQuestion, type ForecastResult } from '../../../src/lib/insight/forecast';
 import { parsePeriod, type Period } from '../../../src/lib/insight/period';
 import { portfolioRow, type PortfolioRow } from '../../../src/lib/insight/portfolio';
+import { scheduleForecast } from '../../../src/lib/insight/schedule';
 import { boardJson } from '../../../src/lib/protocol';
 import type { BoardService } from '../../board-service';
 import { cardsTable, eventsTable, fileStem } from '../../import/export';
@@ -43,7 +44,10 @@ export async function portfolioFor(service: BoardService, period: Period, now: n
   for (const summary of await service.listBoards()) {
     if (!canRead(summary.id)) continue;
     const board = await service.getBoard(summary.id);
-    if (board) rows.push(portfolioRow(board, await metricsFor(service, board, period, now)));
+    if (!board) continue;
+    const events = await log(service, board.id);
+    const schedule = board.project ? scheduleForecast(events, board.project, now) : null;
+    rows.push(portfolioRow(board, boardMetrics(events, period, now), schedule));
   }
   return rows;
 }
