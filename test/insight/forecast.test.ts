@@ -149,6 +149,19 @@ describe('GET /api/boards/:boardId/forecast', () => {
     expect(howMany.body.howMany).toEqual([50, 70, 85, 95].map((p) => ({ p, items: 84 })));
   });
 
+  it('gives the portfolio a schedule status from the forecast of the remaining cards', async () => {
+    const now = Date.now();
+    const today = dayOf(now);
+    const h = steady(now, 28, () => 3);
+    h.project({ budget: 1000, currency: 'EUR', plannedStart: addDays(today, -27), plannedEnd: addDays(today, 10), actualCost: 100, thresholds: { green: 0.95, amber: 0.85 } });
+    for (let i = 0; i < 30; i++) h.create(`Open ${i}`, 'To do');
+    const id = await importBoard(h);
+    const res = await api<{ boards: { boardId: string; schedule: unknown }[] }>(t.url, 'GET', '/api/portfolio');
+    expect(res.body.boards.find((b) => b.boardId === id)!.schedule).toEqual({
+      remaining: 30, plannedEnd: addDays(today, 10), p50: addDays(today, 10), p85: addDays(today, 10), status: 'green', reason: null
+    });
+  });
+
   it('answers 400 for bad parameters and 422 for too little history', async () => {
     const now = Date.now();
     const id = await importBoard(steady(now - 100 * DAY_MS, 10, () => 3));
