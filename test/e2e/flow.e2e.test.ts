@@ -78,6 +78,8 @@ describe('flow definitions and forecasts on the insight page', () => {
 
     const metrics = (await api<BoardMetrics>(server.url, 'GET', `/api/boards/${id}/metrics`)).body;
     expect(metrics.aging.enoughHistory).toBe(true);
+    const daily = await drawn(p, 'throughput-daily');
+    expect(daily.datasets[0].data).toEqual(metrics.throughputDaily.map((d) => d.count));
     expect(await p.locator('[data-metric="cycle-time"] .chip').allTextContents()).toHaveLength(4);
     expect(await p.locator('[data-figure="sle"]').textContent()).toMatch(/^85% ≤ /);
     await p.screenshot({ path: 'test-results/flow-insight.png', fullPage: true });

@@ -37,6 +37,9 @@ describe('flow metrics from a hand-built log', () => {
       { week: '2026-03-09', from: '2026-03-09', to: '2026-03-15', count: 3, partial: false } // B, D (its last finish) and G
     ]);
     expect(m.summary.throughput).toBe(5);
+    // Per day: A on 03-06, C on Sunday 03-08, B on 03-09, D on 03-10, G on 03-11.
+    expect(m.throughputDaily.map((d) => d.count)).toEqual([0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(m.throughputDaily[4].day).toBe('2026-03-06');
   });
 
   it('draws the cumulative flow by column at the end of each day, keeping cards archived from Done', () => {

@@ -9,7 +9,7 @@ import { earnedValue, type EarnedValue } from './earned-value';
 import { flow } from './flow';
 import type { Period } from './period';
 import { finishedIn, cycleTimes, leadTimes, type TimeReport } from './times';
-import { weeklyThroughput, type Week } from './throughput';
+import { dailyThroughput, weeklyThroughput, type Week } from './throughput';
 import type { Day } from './time';
 
 export interface SeriesColumn {
@@ -68,6 +68,8 @@ export interface BoardMetrics {
   cycleTime: TimeReport;
   leadTime: TimeReport;
   throughput: Week[];
+  /** Cards finished on each day of the period (the run chart). */
+  throughputDaily: { day: Day; count: number }[];
   aging: {
     /** The 85th percentile aging is measured against; null while there is not enough history. */
     p85: number | null;
@@ -126,6 +128,7 @@ export function boardMetrics(events: readonly BoardEvent[], period: Period, now:
     cycleTime,
     leadTime,
     throughput: weeklyThroughput(finished, period),
+    throughputDaily: dailyThroughput(finished, f.days),
     aging: { p85, items: aging, finished: cycleTime.percentiles.count, needed: AGING_MIN_FINISHED, enoughHistory },
     wip: {
       days: f.days,

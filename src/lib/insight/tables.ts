@@ -20,6 +20,10 @@ export function cycleTimeTable(m: BoardMetrics): Table {
   };
 }
 
+export function dailyThroughputTable(m: BoardMetrics): Table {
+  return { headers: ['Day', 'Cards finished'], rows: m.throughputDaily.map((d) => [d.day, d.count]) };
+}
+
 export function leadTimeTable(m: BoardMetrics): Table {
   return {
     headers: ['Code', 'Card', 'Created', 'Done', 'Lead time (days)'],

@@ -29,3 +29,14 @@ export function weeklyThroughput(finished: readonly CardFlow[], period: Period):
   }
   return weeks;
 }
+
+/** Cards finished on each of `days` (the period's days up to now), for the daily run chart. */
+export function dailyThroughput(finished: readonly CardFlow[], periodDays: readonly Day[]): { day: Day; count: number }[] {
+  const days = periodDays.map((day) => ({ day, count: 0 }));
+  const index = new Map(days.map((d, i) => [d.day, i]));
+  for (const c of finished) {
+    const i = index.get(dayOf(c.finishedAt!));
+    if (i !== undefined) days[i].count++;
+  }
+  return days;
+}

@@ -133,6 +133,29 @@ export function throughputChart(m: BoardMetrics, t: ChartTheme): ChartConfigurat
   };
 }
 
+/** The throughput run chart: cards finished each day, with the period's daily mean as a line. */
+export function throughputDailyChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'line'> {
+  const daysList = m.throughputDaily;
+  const mean = daysList.length ? daysList.reduce((s, d) => s + d.count, 0) / daysList.length : 0;
+  return {
+    type: 'line',
+    data: {
+      labels: daysList.map((d) => shortDay(d.day)),
+      datasets: [{
+        label: 'Cards finished', data: daysList.map((d) => d.count), borderColor: t.accent, backgroundColor: t.accent, borderWidth: 1.5,
+        pointRadius: daysList.length > 60 ? 1.5 : 3, tension: 0
+      }]
+    },
+    options: options<'line'>(t, {
+      plugins: {
+        legend: { display: false },
+        referenceLines: { lines: daysList.length ? [{ y: mean, label: `mean ${Math.round(mean * 10) / 10} a day`, colour: t.muted }] : [] }
+      },
+      scales: { y: { title: { display: true, text: 'cards a day', color: t.muted } } }
+    })
+  };
+}
+
 export function leadTimeChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'bar'> {
   const bins = histogram(m.leadTime.items.map((i) => i.days));
   const label = (b: { from: number; to: number }) => (b.to - b.from === 1 ? `${b.from}` : `${b.from}–${b.to}`);
