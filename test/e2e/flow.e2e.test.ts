@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { BoardMetrics } from '../../src/lib/insight/board-metrics';
 import { DEFINITIONS } from '../../src/lib/insight/definitions';
 import type { HowManyForecast, WhenForecast } from '../../src/lib/insight/forecast';
+import type { PortfolioRow } from '../../src/lib/insight/portfolio';
 import { addDays, dayOf } from '../../src/lib/insight/time';
 import { launchBrowser } from '../helpers/browser';
 import { api, startServer, type RunningServer } from '../helpers/server';
@@ -18,8 +19,8 @@ let server: RunningServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function importSeed(name: string, seed: number, weeks: number): Promise<string> {
-  const file = exportOf(seedHistory({ now: Date.now(), seed, name, weeks }));
+async function importSeed(name: string, seed: number, weeks: number, project = false): Promise<string> {
+  const file = exportOf(seedHistory({ now: Date.now(), seed, name, weeks, project }));
   const res = await fetch(`${server.url}/api/import?format=kanbridge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(file) });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
@@ -97,6 +98,20 @@ describe('flow definitions and forecasts on the insight page', () => {
     expect(await p.locator('[data-figure="aging"]').textContent()).toBe('–');
     expect(await p.locator('[data-figure="aging-history"]').textContent()).toMatch(/^Not enough history: aging is shown once 5 cards have finished \(0 so far\)/);
     await p.screenshot({ path: 'test-results/flow-young.png', fullPage: true });
+  });
+
+  it('shows each board\'s schedule status on the portfolio, or why it has none', async () => {
+    const planned = await importSeed('Planned team', 3, 12, true);
+    const young = await importSeed('Young planned team', 5, 1, true);
+    const rows = (await api<{ boards: PortfolioRow[] }>(server.url, 'GET', '/api/portfolio')).body.boards;
+    const schedule = rows.find((r) => r.boardId === planned)!.schedule!;
+    expect(schedule.status).not.toBeNull();
+    const p = await open('/portfolio');
+    expect(await p.locator(`tr[data-board-id="${planned}"] [data-schedule]`).getAttribute('data-schedule')).toBe(schedule.status);
+    const none = p.locator(`tr[data-board-id="${young}"] [data-figure="schedule"] span`);
+    expect(await none.textContent()).toBe('not enough history');
+    expect(await none.getAttribute('title')).toBe('not enough history (0 of 5 finished cards in the last 84 days)');
+    await p.screenshot({ path: 'test-results/flow-portfolio.png', fullPage: true });
   });
 
   it('shows why a forecast cannot be made instead of a chart', async () => {
