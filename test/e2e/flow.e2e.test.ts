@@ -114,6 +114,16 @@ describe('flow definitions and forecasts on the insight page', () => {
     await p.screenshot({ path: 'test-results/flow-portfolio.png', fullPage: true });
   });
 
+  it('draws readable charts for a board made today', async () => {
+    const created = await api<{ id: string; columns: { id: string }[] }>(server.url, 'POST', '/api/boards', { name: 'Made today', columns: [{ name: 'To do' }, { name: 'Doing', wipLimit: 2 }, { name: 'Done' }] });
+    const id = created.body.id;
+    for (const title of ['One', 'Two', 'Three']) await api(server.url, 'POST', `/api/boards/${id}/cards`, { title });
+    const p = await open(`/boards/${id}/insight`);
+    const cfd = await drawn(p, 'cfd');
+    expect(cfd.labels).toHaveLength(1);
+    await p.screenshot({ path: 'test-results/flow-today.png', fullPage: true });
+  });
+
   it('shows why a forecast cannot be made instead of a chart', async () => {
     const id = await importSeed('Young team', 5, 1);
     const p = await open(`/boards/${id}/insight?history=1&items=5`);

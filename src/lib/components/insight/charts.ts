@@ -51,13 +51,14 @@ export function cfdChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'li
       labels: m.cfd.days.map(shortDay),
       datasets: series.map(({ s, colour }, i) => ({
         label: s.name, data: [...s.counts], fill: i === 0 ? 'origin' : '-1', backgroundColor: alpha(colour, t.dark ? 0.45 : 0.55),
-        borderColor: colour, borderWidth: 1.5, pointRadius: 0, pointHitRadius: 6, tension: 0.2
+        // A board's first days have too few samples for a line: draw them as points.
+        borderColor: colour, borderWidth: 1.5, pointRadius: m.cfd.days.length < 3 ? 4 : 0, pointHitRadius: 6, tension: 0.2
       }))
     },
     options: options<'line'>(t, {
       interaction: { mode: 'index', intersect: false },
       plugins: { legend: { reverse: true }, tooltip: { itemSort: (a, b) => b.datasetIndex - a.datasetIndex } },
-      scales: { y: { stacked: true, title: { display: true, text: 'cards', color: t.muted } } }
+      scales: { x: { offset: m.cfd.days.length < 3 }, y: { stacked: true, title: { display: true, text: 'cards', color: t.muted } } }
     })
   };
 }
@@ -224,13 +225,15 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
 
 export function wipChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'line'> {
   const colours = stageColours(m.wip.series.map(() => 'doing'), t);
+  // A board's first days have too few samples for a line: draw them as points.
+  const few = m.wip.days.length < 3;
   return {
     type: 'line',
     data: {
       labels: m.wip.days.map(shortDay),
       datasets: m.wip.series.flatMap((s, i) => {
         const count = {
-          label: s.name, data: [...s.counts], borderColor: colours[i], backgroundColor: colours[i], borderWidth: 2, pointRadius: 0,
+          label: s.name, data: [...s.counts], borderColor: colours[i], backgroundColor: colours[i], borderWidth: 2, pointRadius: few ? 4 : 0,
           pointStyle: 'rectRounded' as const, stepped: true as const
         };
         if (s.limits.every((l) => l === null)) return [count];
@@ -245,7 +248,7 @@ export function wipChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'li
       interaction: { mode: 'index', intersect: false },
       // Legend marks drawn like the lines: a box for a column's cards, a dash for its limit.
       plugins: { legend: { labels: { usePointStyle: true, pointStyleWidth: 18 } } },
-      scales: { y: { title: { display: true, text: 'cards', color: t.muted } } }
+      scales: { x: { offset: few }, y: { title: { display: true, text: 'cards', color: t.muted } } }
     })
   };
 }
