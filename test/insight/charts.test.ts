@@ -1,6 +1,7 @@
 /** Chart configurations for young boards and the percentile lines, without a browser. */
 import { describe, expect, it } from 'vitest';
 import { cfdChart, cycleTimeChart, percentileLines } from '../../src/lib/components/insight/charts';
+import { days } from '../../src/lib/components/insight/format';
 import type { ChartTheme } from '../../src/lib/components/insight/theme';
 import { boardMetrics } from '../../src/lib/insight/board-metrics';
 import { History } from './history';
@@ -24,5 +25,11 @@ describe('charts', () => {
     const m = boardMetrics(h.events, { from: '2026-03-02', to: '2026-03-04' }, Date.parse('2026-03-04T12:00:00Z'));
     const lines = (cycleTimeChart(m, theme).options!.plugins as { referenceLines: { lines: { y: number }[] } }).referenceLines.lines;
     expect(lines.map((l) => l.y)).toEqual([1, 1, 1, 1]);
+  });
+});
+
+describe('durations on screen', () => {
+  it('shows hours under two days, and days with a fraction from there', () => {
+    expect([0.01, 0.25, 1.5, 1.99, 2, 5.25, 12.6, null].map(days)).toEqual(['0.2\u00a0h', '6\u00a0h', '36\u00a0h', '48\u00a0h', '2\u00a0d', '5.3\u00a0d', '13\u00a0d', '–']);
   });
 });
