@@ -110,7 +110,10 @@ export const insightRoutes: Route[] = [
       if (!result.ok) {
         throw new HttpError(422, 'NOT_ENOUGH_HISTORY', result.message, { needed: result.needed, found: result.found, history: result.history });
       }
-      sendJson(r.res, 200, result.forecast);
+      // Exactly the documented shape; the page also draws the histograms (`forecastsFor`).
+      const f = result.forecast;
+      const history = { from: f.history.from, to: f.history.to };
+      sendJson(r.res, 200, 'when' in f ? { runs: f.runs, history, when: f.when } : { runs: f.runs, history, howMany: f.howMany });
     }
   },
   {
