@@ -76,6 +76,7 @@ const sections: [string, () => Promise<void>][] = [
   ['scanner', () => optional('scanner', './scanner.ts', 'benchScanner')],
   ['wall', () => optional('wall', './wall.ts', 'benchWall')],
   ['insight', () => optional('insight', './insight.ts', 'benchInsight')],
+  ['flow', () => optional('flow', './flow.ts', 'benchFlow')],
   ['scale', () => optional('scale', './scale.ts', 'benchScale')]
 ];
 

@@ -21,7 +21,7 @@ export function cardsTable(board: BoardState, events: readonly BoardEvent[], now
     const f = flows.get(c.id);
     return [
       c.code, c.title, col?.name ?? null, col?.stage ?? null, position.get(c.id) ?? null, c.assignee || null, c.tags.join('; ') || null,
-      c.due, c.estimate, c.archived ? 'yes' : 'no', c.createdAt, iso(f?.firstStart ?? null), iso(f?.firstDone ?? null), c.description || null
+      c.due, c.estimate, c.archived ? 'yes' : 'no', c.createdAt, iso(f?.firstStart ?? null), iso(f?.finishedAt ?? null), c.description || null
     ];
   });
   return {

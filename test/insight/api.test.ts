@@ -131,7 +131,7 @@ describe('export and import, Kanbridge format', () => {
     expect(m.body.asOf).toBe('2026-03-15T23:59:59.999Z');
     const expected = boardMetrics(h.events, PERIOD, Date.parse('2026-03-16T00:00:00Z'));
     expect(anonymous(m.body)).toEqual(anonymous(expected));
-    expect(m.body.cycleTime.percentiles).toEqual({ count: 5, p50: 3, p85: 6, p95: 6 });
+    expect(m.body.cycleTime.percentiles).toEqual({ count: 4, p50: 3.5, p70: 6, p85: 8, p95: 8 });
   });
 
   it('refuses broken files with what is wrong and where, and creates nothing', async () => {

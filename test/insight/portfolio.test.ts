@@ -6,7 +6,7 @@ import { portfolioTable } from '../../src/lib/insight/tables';
 function row(name: string, over: Partial<PortfolioRow> = {}): PortfolioRow {
   return {
     boardId: `b_${name.toLowerCase()}`, name, code: 'AAAAAA', throughput: 0, medianCycleTime: null, wip: 0, wipLimit: null,
-    columnsOverLimit: 0, aging: 0, completion: { hits: 0, of: 0, rate: null }, dueDates: { hits: 0, of: 0, rate: null }, earnedValue: null,
+    columnsOverLimit: 0, aging: 0, completion: { hits: 0, of: 0, rate: null }, dueDates: { hits: 0, of: 0, rate: null }, earnedValue: null, schedule: null,
     ...over
   };
 }
@@ -49,7 +49,7 @@ describe('CSV', () => {
 
   it('writes the portfolio with the figures the page shows', () => {
     const lines = toCsv(portfolioTable(rows)).split('\r\n');
-    expect(lines[0]).toBe('Board,Throughput,Median cycle time (days),WIP,WIP limit,Columns over limit,Aging cards,Completion %,Due dates hit %,Currency,PV,EV,AC,SPI,CPI,Status');
-    expect(lines[2]).toBe('Mobile,3,9.5,0,,0,0,,,EUR,50,35,40,0.7,1.25,red');
+    expect(lines[0]).toBe('Board,Throughput,Median cycle time (days),WIP,WIP limit,Columns over limit,Aging cards,Completion %,Due dates hit %,Currency,PV,EV,AC,SPI,CPI,Status,Remaining cards,Forecast finish (85%),Planned end,Schedule');
+    expect(lines[2]).toBe('Mobile,3,9.5,0,,0,0,,,EUR,50,35,40,0.7,1.25,red,,,,');
   });
 });

@@ -8,10 +8,10 @@
  * | A    | Backlog 03-02 09h → Doing 03-03 09h → Review 03-05 09h → Done 03-06 21h | 3.5 | 4.5 |
  * | B    | over a weekend: created Fri 03-06 09h, Doing 12h, Done Mon 03-09 12h   | 3   | 3.125 |
  * | C    | goes backwards: Doing 03-02 12h → Backlog 03-03 → Doing 03-04 → Done Sun 03-08 12h | 6 | 6.083 |
- * | D    | created in Doing 03-02 11h, Done 03-04 11h, reopened 03-05, Done again 03-10 | 2 | 2 |
+ * | D    | created in Doing 03-02 11h, Done 03-04 11h, reopened 03-05, Done again 03-10 11h | 8 | 8 |
  * | E    | never started (created 03-03 08h in Backlog)                | –     | –     |
  * | F    | Backlog 03-09 09h → Doing 03-10 09h, still open (age 5.5)   | –     | –     |
- * | G    | skips Doing: Backlog 03-11 09h → Done 15h                   | 0     | 0.25  |
+ * | G    | skips Doing: Backlog 03-11 09h → Done 15h (never started)   | –     | 0.25  |
  * | H    | Backlog 03-02 08h → Doing 03-03 10h → archived 03-05 10h    | –     | –     |
  * | I    | done before the period (02-26), archived from Done 03-04    | –     | –     |
  * | J    | started 02-25 09h, Review 03-12 09h, still open (age 18.5)  | –     | –     |

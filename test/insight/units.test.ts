@@ -12,7 +12,7 @@ describe('percentiles by nearest rank', () => {
     expect(percentile(ten, 95)).toBe(10);
     expect(percentile([7], 50)).toBe(7);
     expect(percentile([], 50)).toBeNull();
-    expect(percentiles([3, 1, 2])).toEqual({ count: 3, p50: 2, p85: 3, p95: 3 });
+    expect(percentiles([3, 1, 2])).toEqual({ count: 3, p50: 2, p70: 3, p85: 3, p95: 3 });
   });
 });
 
@@ -35,6 +35,16 @@ describe('periods', () => {
   it('defaults to the twelve weeks up to today', () => {
     expect(parsePeriod(null, null, now)).toEqual({ ok: true, period: { from: '2025-12-22', to: '2026-03-15' } });
     expect(parsePeriod(null, '2026-01-31', now)).toEqual({ ok: true, period: { from: '2025-11-09', to: '2026-01-31' } });
+  });
+
+  it('starts a young board\'s default period on its first day, but never more than twelve weeks back', () => {
+    expect(parsePeriod(null, null, now, '2026-03-14')).toEqual({ ok: true, period: { from: '2026-03-14', to: '2026-03-15' } });
+    expect(parsePeriod(null, null, now, '2026-03-15')).toEqual({ ok: true, period: { from: '2026-03-15', to: '2026-03-15' } });
+    expect(parsePeriod(null, null, now, '2025-01-01')).toEqual({ ok: true, period: { from: '2025-12-22', to: '2026-03-15' } });
+    // An explicit from wins, and a board made after the asked end keeps twelve weeks.
+    expect(parsePeriod('2026-03-01', null, now, '2026-03-14')).toEqual({ ok: true, period: { from: '2026-03-01', to: '2026-03-15' } });
+    expect(parsePeriod(null, '2026-01-31', now, '2026-03-14')).toEqual({ ok: true, period: { from: '2025-11-09', to: '2026-01-31' } });
+    expect(periodOrDefault('x', null, now, '2026-03-14')).toEqual({ period: { from: '2026-03-14', to: '2026-03-15' }, error: 'from must be a date (YYYY-MM-DD)' });
   });
 
   it('refuses bad dates, reversed and overlong periods with a reason', () => {

@@ -6,8 +6,10 @@ import type { BoardId, BoardState } from '../../../src/lib/domain';
 import { activity } from '../../../src/lib/insight/activity';
 import { boardMetrics, type BoardMetrics } from '../../../src/lib/insight/board-metrics';
 import { toCsv, type Table } from '../../../src/lib/insight/csv';
+import { forecast, parseForecastQuery, type ForecastQuestion, type ForecastResult } from '../../../src/lib/insight/forecast';
 import { parsePeriod, type Period } from '../../../src/lib/insight/period';
 import { portfolioRow, type PortfolioRow } from '../../../src/lib/insight/portfolio';
+import { scheduleForecast } from '../../../src/lib/insight/schedule';
 import { boardJson } from '../../../src/lib/protocol';
 import type { BoardService } from '../../board-service';
 import { cardsTable, eventsTable, fileStem } from '../../import/export';
@@ -27,6 +29,12 @@ export async function metricsFor(service: BoardService, board: BoardState, perio
   return boardMetrics(await log(service, board.id), period, now);
 }
 
+/** Forecasts for one board, from one read of its log. */
+export async function forecastsFor(service: BoardService, board: BoardState, questions: ForecastQuestion[], now: number): Promise<ForecastResult[]> {
+  const events = await log(service, board.id);
+  return questions.map((q) => forecast(events, q, now));
+}
+
 /**
  * One row per board the caller may read, computed one board at a time so that only one log is
  * in memory.
@@ -36,10 +44,16 @@ export async function portfolioFor(service: BoardService, period: Period, now: n
   for (const summary of await service.listBoards()) {
     if (!canRead(summary.id)) continue;
     const board = await service.getBoard(summary.id);
-    if (board) rows.push(portfolioRow(board, await metricsFor(service, board, period, now)));
+    if (!board) continue;
+    const events = await log(service, board.id);
+    const schedule = board.project ? scheduleForecast(events, board.project, now) : null;
+    rows.push(portfolioRow(board, boardMetrics(events, period, now), schedule));
   }
   return rows;
 }
+
+/** The day (UTC) a board was made: young boards' default periods start there. */
+export const firstDayOf = (board: Pick<BoardState, 'createdAt'>): string | null => (board.createdAt ? board.createdAt.slice(0, 10) : null);
 
 function canRead(r: Request, boardId: string): boolean {
   try {
@@ -50,8 +64,9 @@ function canRead(r: Request, boardId: string): boolean {
   }
 }
 
-function period(r: Request, now: number): Period {
-  const p = parsePeriod(r.url.searchParams.get('from'), r.url.searchParams.get('to'), now);
+/** The asked period; without `from`, twelve weeks or from the board's first day if it is younger (`firstDay`). */
+function period(r: Request, now: number, firstDay?: string | null): Period {
+  const p = parsePeriod(r.url.searchParams.get('from'), r.url.searchParams.get('to'), now, firstDay);
   if (!p.ok) throw new HttpError(400, 'INVALID', p.message);
   return p.period;
 }
@@ -77,8 +92,28 @@ export const insightRoutes: Route[] = [
     handler: async (r, api) => {
       const board = await requireBoard(api, boardIdParam(r));
       const now = Date.now();
-      const metrics = await metricsFor(api.service, board, period(r, now), now);
+      const metrics = await metricsFor(api.service, board, period(r, now, firstDayOf(board)), now);
       sendJson(r.res, 200, { board: { id: board.id, name: board.name, revision: board.revision }, ...metrics });
+    }
+  },
+  {
+    // Monte Carlo forecasts: ?items=N (when) or ?by=YYYY-MM-DD (how many), over ?history=DAYS (default 84).
+    method: 'GET',
+    pattern: '/api/boards/:boardId/forecast',
+    access: { board: 'read' },
+    handler: async (r, api) => {
+      const board = await requireBoard(api, boardIdParam(r));
+      const now = Date.now();
+      const q = parseForecastQuery(r.url.searchParams, new Date(now).toISOString().slice(0, 10));
+      if (!q.ok) throw new HttpError(400, 'INVALID', q.message);
+      const result = forecast(await log(api.service, board.id), q.value, now);
+      if (!result.ok) {
+        throw new HttpError(422, 'NOT_ENOUGH_HISTORY', result.message, { needed: result.needed, found: result.found, history: result.history });
+      }
+      // Exactly the documented shape; the page also draws the histograms (`forecastsFor`).
+      const f = result.forecast;
+      const history = { from: f.history.from, to: f.history.to };
+      sendJson(r.res, 200, 'when' in f ? { runs: f.runs, history, when: f.when } : { runs: f.runs, history, howMany: f.howMany });
     }
   },
   {

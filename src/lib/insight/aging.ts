@@ -1,11 +1,16 @@
 /**
- * Aging work in progress: how long each card now in an in-progress column has been going,
- * against the 85th percentile of recent cycle times (a card older than that is already slower
- * than 85 % of finished work, and worth talking about at stand-up).
+ * Aging work in progress: each card's *work item age* (now − start, in fractional days) for the
+ * cards now in an in-progress column, against the 85th percentile of the period's cycle times
+ * (a card older than that is already slower than 85 % of finished work, and worth talking about
+ * at stand-up). With fewer than `AGING_MIN_FINISHED` cycle times that percentile says nothing,
+ * so no card is called aging until the board has that much history.
  */
 import type { CardFlow } from './flow';
 import { elapsedDays, roundDays } from './time';
 import type { FlowColumn } from './workflow';
+
+/** Finished cards (with a cycle time) a board needs before a card can be called aging. */
+export const AGING_MIN_FINISHED = 5;
 
 export interface AgingItem {
   cardId: string;
@@ -13,9 +18,9 @@ export interface AgingItem {
   title: string;
   columnId: string;
   column: string;
-  /** Days since the card first started. */
+  /** Work item age: days since the card started (fractional, two decimals). */
   days: number;
-  /** Older than the 85th percentile of cycle times. */
+  /** Older than the 85th percentile of cycle times (never while there is not enough history). */
   over: boolean;
 }
 

@@ -1,13 +1,13 @@
 /**
  * Completion rate and due-date hit rate for a period.
  *
- * Completion: of the work the team had committed to during the period — cards started by its
- * end that were neither finished nor archived before it began (carried in or started in it) —
- * the share first done within it. Bounded by 0 and 1, and work abandoned (archived unfinished)
+ * Completion: of the work the team had committed to during the period — cards started (or
+ * finished) by its end that were neither finished nor archived before it began (carried in or
+ * started in it) — the share finished within it and still finished at its end. Bounded by 0 and 1, and work abandoned (archived unfinished)
  * counts against it.
  *
- * Due dates: of the cards first done in the period that had a due date then, the share done on
- * or before that date (days in UTC).
+ * Due dates: of the cards finished in the period that had a due date then, the share finished
+ * on or before that date (days in UTC).
  */
 import type { CardFlow } from './flow';
 import type { Period } from './period';
@@ -28,16 +28,17 @@ export function completionRate(cards: readonly CardFlow[], period: Period): Rate
   let committed = 0;
   let done = 0;
   for (const c of cards) {
-    if (c.firstStart === null || c.firstStart > to) continue;
-    if (c.firstDone !== null && c.firstDone < from) continue;
-    if (c.firstDone === null && c.archivedAt !== null && c.archivedAt < from) continue;
+    const entered = c.firstStart ?? c.finishedAt;
+    if (entered === null || entered > to) continue;
+    if (c.finishedAt !== null && c.finishedAt < from) continue;
+    if (c.finishedAt === null && c.archivedAt !== null && c.archivedAt < from) continue;
     committed++;
-    if (c.firstDone !== null && c.firstDone <= to) done++;
+    if (c.finishedAt !== null && c.finishedAt <= to) done++;
   }
   return rate(done, committed);
 }
 
 export function dueDateHitRate(finished: readonly CardFlow[]): Rate {
   const withDue = finished.filter((c) => c.dueAtDone !== null);
-  return rate(withDue.filter((c) => dayOf(c.firstDone!) <= c.dueAtDone!).length, withDue.length);
+  return rate(withDue.filter((c) => dayOf(c.finishedAt!) <= c.dueAtDone!).length, withDue.length);
 }

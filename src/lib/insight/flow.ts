@@ -1,12 +1,15 @@
 /**
  * One pass over a board's event log that gathers everything the flow metrics need: per card,
- * when it was created, first started and first done; per day of the period, how many cards
- * stood in each column and what each column's WIP limit was.
+ * when it was created, first started and finished (its last entry into done, if it stays);
+ * per day of the period, how many cards stood in each column and what each column's WIP limit
+ * was.
  *
- * Definitions (the metrics and their tests rely on them):
- * - a card *starts* the first time it enters a column whose stage is not `todo` (a card that
- *   skips the in-progress columns starts when it reaches done), and is *done* the first time it
- *   enters a `done` column. Going backwards or being reopened changes neither time;
+ * Definitions (the Kanban Guide's terms; the metrics, the README and the tests rely on them):
+ * - a card *starts* the first time it enters an in-progress (`doing`) column. Going backwards
+ *   does not change it. A card that never stood in an in-progress column has not started;
+ * - a card is *finished* when it enters a done column and stays there. A move out of done
+ *   (undo, reopen, restore elsewhere) un-finishes it, and only its last finish counts. Moving
+ *   between done columns, or archiving from one, keeps it finished;
  * - creating a card in a column counts as entering it;
  * - a day's sample is the board at the end of that day (UTC);
  * - for the cumulative flow diagram, a card archived from a done column still counts in that
@@ -27,9 +30,11 @@ export interface CardFlow {
   code: string;
   title: string;
   createdAt: number;
+  /** When it first entered an in-progress column, or null if it never has. */
   firstStart: number | null;
-  firstDone: number | null;
-  /** The due date the card had when it was first done. */
+  /** When it last entered done, if it stands there (or was archived from there); else null. */
+  finishedAt: number | null;
+  /** The due date the card had when it was finished. */
   dueAtDone: string | null;
   due: string | null;
   estimate: number | null;
@@ -81,9 +86,12 @@ export function flow(events: readonly BoardEvent[], period: Period, now: number)
     card.columnId = columnId;
     add(live, columnId, 1);
     const s = stageOf(columnId);
-    if (s !== 'todo' && card.firstStart === null) card.firstStart = at;
-    if (s === 'done' && card.firstDone === null) {
-      card.firstDone = at;
+    if (s === 'doing' && card.firstStart === null) card.firstStart = at;
+    if (s !== 'done') {
+      card.finishedAt = null;
+      card.dueAtDone = null;
+    } else if (card.finishedAt === null) {
+      card.finishedAt = at;
       card.dueAtDone = card.due;
     }
   };
@@ -117,7 +125,7 @@ export function flow(events: readonly BoardEvent[], period: Period, now: number)
       case 'cardCreated': {
         const { id, code, title, due, estimate, columnId } = e.card;
         const card: CardFlow = {
-          id, code, title, createdAt: at, firstStart: null, firstDone: null, dueAtDone: null, due, estimate,
+          id, code, title, createdAt: at, firstStart: null, finishedAt: null, dueAtDone: null, due, estimate,
           columnId, archived: false, archivedDone: false, archivedAt: null
         };
         cards.set(id, card);

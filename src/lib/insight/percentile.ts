@@ -12,11 +12,12 @@ export function percentile(sortedAsc: readonly number[], p: number): number | nu
 export interface Percentiles {
   count: number;
   p50: number | null;
+  p70: number | null;
   p85: number | null;
   p95: number | null;
 }
 
 export function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p85: percentile(sorted, 85), p95: percentile(sorted, 95) };
+  return { count: sorted.length, p50: percentile(sorted, 50), p70: percentile(sorted, 70), p85: percentile(sorted, 85), p95: percentile(sorted, 95) };
 }

@@ -2,6 +2,7 @@
 import type { BoardMetrics } from './board-metrics';
 import type { Rate } from './completion';
 import type { EarnedValue, Rag } from './earned-value';
+import type { ScheduleForecast } from './schedule';
 
 export interface PortfolioRow {
   boardId: string;
@@ -12,18 +13,21 @@ export interface PortfolioRow {
   wip: number;
   wipLimit: number | null;
   columnsOverLimit: number;
-  aging: number;
+  /** Cards older than the board's 85th percentile; null while the board has too little history to say. */
+  aging: number | null;
   completion: Rate;
   dueDates: Rate;
   earnedValue: EarnedValue | null;
+  /** The 85 % forecast finish of the remaining work against the planned end; null without project figures. */
+  schedule: ScheduleForecast | null;
 }
 
-export function portfolioRow(board: { id: string; name: string; code: string }, m: BoardMetrics): PortfolioRow {
+export function portfolioRow(board: { id: string; name: string; code: string }, m: BoardMetrics, schedule: ScheduleForecast | null = null): PortfolioRow {
   const s = m.summary;
   return {
     boardId: board.id, name: board.name, code: board.code, throughput: s.throughput, medianCycleTime: s.cycleTime.p50,
     wip: s.wip, wipLimit: s.wipLimit, columnsOverLimit: s.columnsOverLimit, aging: s.aging, completion: s.completion,
-    dueDates: s.dueDates, earnedValue: m.earnedValue
+    dueDates: s.dueDates, earnedValue: m.earnedValue, schedule
   };
 }
 
@@ -73,6 +77,6 @@ export function filterRows(rows: readonly PortfolioRow[], f: PortfolioFilter): P
     if (!words.every((w) => r.name.toLowerCase().includes(w))) return false;
     if (f.status === 'none' && r.earnedValue) return false;
     if (f.status && f.status !== 'none' && r.earnedValue?.status !== f.status) return false;
-    return !f.agingOnly || r.aging > 0;
+    return !f.agingOnly || (r.aging ?? 0) > 0;
   });
 }

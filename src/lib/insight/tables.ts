@@ -20,6 +20,10 @@ export function cycleTimeTable(m: BoardMetrics): Table {
   };
 }
 
+export function dailyThroughputTable(m: BoardMetrics): Table {
+  return { headers: ['Day', 'Cards finished'], rows: m.throughputDaily.map((d) => [d.day, d.count]) };
+}
+
 export function leadTimeTable(m: BoardMetrics): Table {
   return {
     headers: ['Code', 'Card', 'Created', 'Done', 'Lead time (days)'],
@@ -52,14 +56,16 @@ export function portfolioTable(rows: readonly PortfolioRow[]): Table {
   return {
     headers: [
       'Board', 'Throughput', 'Median cycle time (days)', 'WIP', 'WIP limit', 'Columns over limit', 'Aging cards',
-      'Completion %', 'Due dates hit %', 'Currency', 'PV', 'EV', 'AC', 'SPI', 'CPI', 'Status'
+      'Completion %', 'Due dates hit %', 'Currency', 'PV', 'EV', 'AC', 'SPI', 'CPI', 'Status', 'Remaining cards',
+      'Forecast finish (85%)', 'Planned end', 'Schedule'
     ],
     rows: rows.map((r) => {
       const ev = r.earnedValue;
       return [
         r.name, r.throughput, r.medianCycleTime, r.wip, r.wipLimit, r.columnsOverLimit, r.aging, pct(r.completion.rate),
         pct(r.dueDates.rate), ev?.currency ?? null, round2(ev?.pv ?? null), round2(ev?.ev ?? null), round2(ev?.ac ?? null),
-        round2(ev?.spi ?? null), round2(ev?.cpi ?? null), ev?.status ?? null
+        round2(ev?.spi ?? null), round2(ev?.cpi ?? null), ev?.status ?? null, r.schedule?.remaining ?? null,
+        r.schedule ? (r.schedule.p85 ?? r.schedule.reason) : null, r.schedule?.plannedEnd ?? null, r.schedule?.status ?? null
       ];
     })
   };

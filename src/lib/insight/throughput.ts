@@ -1,4 +1,4 @@
-/** Cards first done per week (Monday to Sunday), clipped to the period. */
+/** Cards finished per week (Monday to Sunday), clipped to the period. */
 import type { CardFlow } from './flow';
 import type { Period } from './period';
 import { addDays, dayOf, weekStart, type Day } from './time';
@@ -24,8 +24,19 @@ export function weeklyThroughput(finished: readonly CardFlow[], period: Period):
   }
   const index = new Map(weeks.map((w, i) => [w.week, i]));
   for (const c of finished) {
-    const i = index.get(weekStart(dayOf(c.firstDone!)));
+    const i = index.get(weekStart(dayOf(c.finishedAt!)));
     if (i !== undefined) weeks[i].count++;
   }
   return weeks;
+}
+
+/** Cards finished on each of `days` (the period's days up to now), for the daily run chart. */
+export function dailyThroughput(finished: readonly CardFlow[], periodDays: readonly Day[]): { day: Day; count: number }[] {
+  const days = periodDays.map((day) => ({ day, count: 0 }));
+  const index = new Map(days.map((d, i) => [d.day, i]));
+  for (const c of finished) {
+    const i = index.get(dayOf(c.finishedAt!));
+    if (i !== undefined) days[i].count++;
+  }
+  return days;
 }

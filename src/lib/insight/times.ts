@@ -10,7 +10,7 @@ export interface TimeItem {
   title: string;
   /** When the clock started: first start (cycle time) or creation (lead time), ISO. */
   from: string;
-  /** First done, ISO. */
+  /** Finished (the last entry into done), ISO. */
   done: string;
   days: number;
 }
@@ -20,31 +20,37 @@ export interface TimeReport {
   percentiles: Percentiles;
 }
 
-/** Cards whose first done falls in the period, by done time. */
+/** Cards finished in the period (and still finished at its end), by finish time. */
 export function finishedIn(cards: readonly CardFlow[], period: Period): CardFlow[] {
   const from = dayStart(period.from);
   const to = dayEnd(period.to);
   return cards
-    .filter((c) => c.firstDone !== null && c.firstDone >= from && c.firstDone <= to)
-    .sort((a, b) => a.firstDone! - b.firstDone!);
+    .filter((c) => c.finishedAt !== null && c.finishedAt >= from && c.finishedAt <= to)
+    .sort((a, b) => a.finishedAt! - b.finishedAt!);
 }
 
 function report(cards: readonly CardFlow[], clockStart: (c: CardFlow) => number): TimeReport {
-  const exact = cards.map((c) => elapsedDays(clockStart(c), c.firstDone!));
+  const exact = cards.map((c) => elapsedDays(clockStart(c), c.finishedAt!));
   const items = cards.map((c, i) => ({
     cardId: c.id, code: c.code, title: c.title,
-    from: new Date(clockStart(c)).toISOString(), done: new Date(c.firstDone!).toISOString(), days: roundDays(exact[i])
+    from: new Date(clockStart(c)).toISOString(), done: new Date(c.finishedAt!).toISOString(), days: roundDays(exact[i])
   }));
   const p = percentiles(exact);
   const r = (v: number | null) => (v === null ? null : roundDays(v));
-  return { items, percentiles: { count: p.count, p50: r(p.p50), p85: r(p.p85), p95: r(p.p95) } };
+  return { items, percentiles: { count: p.count, p50: r(p.p50), p70: r(p.p70), p85: r(p.p85), p95: r(p.p95) } };
 }
 
-/** First start to first done. Every done card has started (done counts as started). */
-export const cycleTimes = (finished: readonly CardFlow[]): TimeReport => report(finished, (c) => c.firstStart!);
+/**
+ * Finish − start, in fractional days, for the finished cards that started: a card that never
+ * stood in an in-progress column (created straight into done, or moved there from a queue)
+ * has no cycle time.
+ */
+export const cycleTimes = (finished: readonly CardFlow[]): TimeReport =>
+  report(finished.filter((c) => c.firstStart !== null && c.firstStart <= c.finishedAt!), (c) => c.firstStart!);
 
-/** Creation to first done. */
-export const leadTimes = (finished: readonly CardFlow[]): TimeReport => report(finished, (c) => c.createdAt);
+/** Creation to finish, for finished cards that were not created straight into done. */
+export const leadTimes = (finished: readonly CardFlow[]): TimeReport =>
+  report(finished.filter((c) => c.finishedAt !== c.createdAt), (c) => c.createdAt);
 
 export interface Bin {
   from: number;

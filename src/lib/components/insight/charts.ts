@@ -5,6 +5,7 @@
  */
 import type { ChartConfiguration, ChartOptions, ChartType } from 'chart.js';
 import type { BoardMetrics } from '$lib/insight/board-metrics';
+import type { HowManyForecast, WhenForecast } from '$lib/insight/forecast';
 import { histogram } from '$lib/insight/times';
 import { dayStart, DAY_MS } from '$lib/insight/time';
 import { days, shortDay } from './format';
@@ -50,13 +51,14 @@ export function cfdChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'li
       labels: m.cfd.days.map(shortDay),
       datasets: series.map(({ s, colour }, i) => ({
         label: s.name, data: [...s.counts], fill: i === 0 ? 'origin' : '-1', backgroundColor: alpha(colour, t.dark ? 0.45 : 0.55),
-        borderColor: colour, borderWidth: 1.5, pointRadius: 0, pointHitRadius: 6, tension: 0.2
+        // A board's first days have too few samples for a line: draw them as points.
+        borderColor: colour, borderWidth: 1.5, pointRadius: m.cfd.days.length < 3 ? 4 : 0, pointHitRadius: 6, tension: 0.2
       }))
     },
     options: options<'line'>(t, {
       interaction: { mode: 'index', intersect: false },
       plugins: { legend: { reverse: true }, tooltip: { itemSort: (a, b) => b.datasetIndex - a.datasetIndex } },
-      scales: { y: { stacked: true, title: { display: true, text: 'cards', color: t.muted } } }
+      scales: { x: { offset: m.cfd.days.length < 3 }, y: { stacked: true, title: { display: true, text: 'cards', color: t.muted } } }
     })
   };
 }
@@ -79,10 +81,11 @@ function dayAxis(m: BoardMetrics, t: ChartTheme) {
   };
 }
 
-/** The 50th, 85th and 95th percentile lines, coloured like the chips above the chart (which carry their values: labels on lines this close would overlap). */
-function percentileLines(p: BoardMetrics['cycleTime']['percentiles'], t: ChartTheme) {
+/** The 50th, 70th, 85th and 95th percentile lines, coloured like the chips above the chart (which carry their values: labels on lines this close would overlap). */
+export function percentileLines(p: BoardMetrics['cycleTime']['percentiles'], t: ChartTheme) {
   const lines = [
     { v: p.p50, colour: t.ok },
+    { v: p.p70, colour: t.accent },
     { v: p.p85, colour: t.warn },
     { v: p.p95, colour: t.danger }
   ];
@@ -131,6 +134,29 @@ export function throughputChart(m: BoardMetrics, t: ChartTheme): ChartConfigurat
   };
 }
 
+/** The throughput run chart: cards finished each day, with the period's daily mean as a line. */
+export function throughputDailyChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'line'> {
+  const daysList = m.throughputDaily;
+  const mean = daysList.length ? daysList.reduce((s, d) => s + d.count, 0) / daysList.length : 0;
+  return {
+    type: 'line',
+    data: {
+      labels: daysList.map((d) => shortDay(d.day)),
+      datasets: [{
+        label: 'Cards finished', data: daysList.map((d) => d.count), borderColor: t.accent, backgroundColor: t.accent, borderWidth: 1.5,
+        pointRadius: daysList.length > 60 ? 1.5 : 3, tension: 0
+      }]
+    },
+    options: options<'line'>(t, {
+      plugins: {
+        legend: { display: false },
+        referenceLines: { lines: daysList.length ? [{ y: mean, label: `mean ${Math.round(mean * 10) / 10} a day`, colour: t.muted }] : [] }
+      },
+      scales: { y: { title: { display: true, text: 'cards a day', color: t.muted } } }
+    })
+  };
+}
+
 export function leadTimeChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'bar'> {
   const bins = histogram(m.leadTime.items.map((i) => i.days));
   const label = (b: { from: number; to: number }) => (b.to - b.from === 1 ? `${b.from}` : `${b.from}–${b.to}`);
@@ -164,6 +190,8 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
     return { x: columns.indexOf(i.column) + ((k % 5) - 2) * 0.09, y: i.days };
   });
   const p85 = m.aging.p85;
+  // The cycle time's percentile lines, once there is enough history for them to mean something.
+  const lines = m.aging.enoughHistory ? percentileLines(m.cycleTime.percentiles, t) : [];
   return {
     type: 'scatter',
     data: {
@@ -176,7 +204,7 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
       interaction: { mode: 'nearest', intersect: true },
       plugins: {
         legend: { display: false },
-        referenceLines: { lines: p85 === null ? [] : [{ y: p85, label: `85% done within ${days(p85)}`, colour: t.warn }] },
+        referenceLines: { lines },
         tooltip: { callbacks: { title: (ctx) => items[ctx[0].dataIndex]?.title ?? '', label: (ctx) => `${items[ctx.dataIndex].column}: ${days(items[ctx.dataIndex].days)} in progress` } }
       },
       scales: {
@@ -197,13 +225,15 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
 
 export function wipChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'line'> {
   const colours = stageColours(m.wip.series.map(() => 'doing'), t);
+  // A board's first days have too few samples for a line: draw them as points.
+  const few = m.wip.days.length < 3;
   return {
     type: 'line',
     data: {
       labels: m.wip.days.map(shortDay),
       datasets: m.wip.series.flatMap((s, i) => {
         const count = {
-          label: s.name, data: [...s.counts], borderColor: colours[i], backgroundColor: colours[i], borderWidth: 2, pointRadius: 0,
+          label: s.name, data: [...s.counts], borderColor: colours[i], backgroundColor: colours[i], borderWidth: 2, pointRadius: few ? 4 : 0,
           pointStyle: 'rectRounded' as const, stepped: true as const
         };
         if (s.limits.every((l) => l === null)) return [count];
@@ -218,7 +248,54 @@ export function wipChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'li
       interaction: { mode: 'index', intersect: false },
       // Legend marks drawn like the lines: a box for a column's cards, a dash for its limit.
       plugins: { legend: { labels: { usePointStyle: true, pointStyleWidth: 18 } } },
-      scales: { y: { title: { display: true, text: 'cards', color: t.muted } } }
+      scales: { x: { offset: few }, y: { title: { display: true, text: 'cards', color: t.muted } } }
+    })
+  };
+}
+
+/** Bars of the runs' outcomes, coloured by the percentile band they fall in (50 / 70 / 85 / 95 / beyond). */
+function bandColours<T>(bars: readonly T[], cut: readonly (T | null)[], after: (bar: T, edge: T) => boolean, t: ChartTheme): string[] {
+  const colours = [t.ok, t.accent, t.warn, t.danger, t.muted];
+  return bars.map((bar) => {
+    const band = cut.findIndex((edge) => edge !== null && !after(bar, edge));
+    return alpha(colours[band < 0 ? 4 : band], 0.8);
+  });
+}
+
+export function whenChart(f: WhenForecast, t: ChartTheme): ChartConfiguration<'bar'> {
+  const bars = f.histogram;
+  const cut = f.when.map((w) => w.date);
+  return {
+    type: 'bar',
+    data: {
+      labels: bars.map((b) => shortDay(b.date)),
+      datasets: [{ label: 'Runs', data: bars.map((b) => b.runs), backgroundColor: bandColours(bars.map((b) => b.date), cut, (a, b) => a > b, t), borderRadius: 3, categoryPercentage: 0.92, barPercentage: 0.95 }]
+    },
+    options: options<'bar'>(t, {
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (ctx) => `Done ${shortDay(bars[ctx[0].dataIndex].date)}`, label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs` } }
+      },
+      scales: { x: { title: { display: true, text: `day the ${f.items} cards are finished`, color: t.muted } }, y: { title: { display: true, text: 'runs', color: t.muted } } }
+    })
+  };
+}
+
+export function howManyChart(f: HowManyForecast, t: ChartTheme): ChartConfiguration<'bar'> {
+  const bars = f.histogram;
+  const cut = f.howMany.map((h) => h.items);
+  return {
+    type: 'bar',
+    data: {
+      labels: bars.map((b) => String(b.items)),
+      datasets: [{ label: 'Runs', data: bars.map((b) => b.runs), backgroundColor: bandColours(bars.map((b) => b.items), cut, (a, b) => a < b, t), borderRadius: 3, categoryPercentage: 0.92, barPercentage: 0.95 }]
+    },
+    options: options<'bar'>(t, {
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (ctx) => `${bars[ctx[0].dataIndex].items} cards`, label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs` } }
+      },
+      scales: { x: { title: { display: true, text: `cards finished by ${shortDay(f.by)}`, color: t.muted } }, y: { title: { display: true, text: 'runs', color: t.muted } } }
     })
   };
 }

@@ -6,9 +6,10 @@ const longDay = new Intl.DateTimeFormat('en', { weekday: 'short', month: 'short'
 export const shortDay = (day: string) => dayLabel.format(new Date(`${day}T00:00:00Z`));
 export const fullDay = (day: string) => longDay.format(new Date(`${day}T00:00:00Z`));
 
-/** "4.7 d", "12 d": a no-break space keeps the unit with its number. */
+/** "5 h" under two days, "4.7 d", "12 d" from there: a no-break space keeps the unit with its number. */
 export function days(n: number | null): string {
   if (n === null) return '–';
+  if (n < 2) return `${n * 24 < 10 ? (Math.round(n * 240) / 10).toString() : Math.round(n * 24)}\u00a0h`;
   return `${n < 10 ? n.toFixed(1).replace(/\.0$/, '') : Math.round(n)}\u00a0d`;
 }
 
