@@ -1,5 +1,6 @@
 /**
  * Code that runs in the browser never imports server code: shared rules live in src/lib.
+ * Page loaders (server-only) may use the server's services, but never its HTTP route modules.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -37,4 +38,10 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+
+  it('page loaders never import HTTP route modules', () => {
+    const routes = path.join(serverDir, 'gateway');
+    const offenders = files(src).flatMap((f) => imports(f).filter((i) => i.startsWith(routes)).map((i) => `${path.relative(root, f)} → ${path.relative(root, i)}`));
+    expect(offenders).toEqual([]);
+  });
 });

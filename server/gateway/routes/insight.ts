@@ -2,58 +2,19 @@
  * Insight API: flow metrics, the portfolio, card history, export and import. Every figure is
  * computed from the boards' event logs (`eventsSince(boardId, 0)`), never from snapshots.
  */
-import type { BoardId, BoardState } from '../../../src/lib/domain';
 import { activity } from '../../../src/lib/insight/activity';
-import { boardMetrics, type BoardMetrics } from '../../../src/lib/insight/board-metrics';
 import { toCsv, type Table } from '../../../src/lib/insight/csv';
-import { forecast, parseForecastQuery, type ForecastQuestion, type ForecastResult } from '../../../src/lib/insight/forecast';
+import { forecast, parseForecastQuery } from '../../../src/lib/insight/forecast';
 import { parsePeriod, type Period } from '../../../src/lib/insight/period';
-import { portfolioRow, type PortfolioRow } from '../../../src/lib/insight/portfolio';
-import { scheduleForecast } from '../../../src/lib/insight/schedule';
 import { boardJson } from '../../../src/lib/protocol';
-import type { BoardService } from '../../board-service';
 import { cardsTable, eventsTable, fileStem } from '../../import/export';
 import { importBoard, IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat } from '../../import/import';
 import { ImportError, MAX_LISTED } from '../../import/issues';
 import { exportFile } from '../../import/kanbridge-file';
 import type { Request, Route } from '../http';
 import { HttpError, readBody, sendJson } from '../http-util';
+import { firstDayOf, log, metricsFor, portfolioFor } from '../../insight-service';
 import { apiContext, boardIdParam, requireBoard, requireBoardQuota, requireNewBoard } from './boards';
-
-/** The board's whole log; the board exists (checked by the caller). */
-async function log(service: BoardService, boardId: BoardId) {
-  return (await service.eventsSince(boardId, 0)) ?? [];
-}
-
-export async function metricsFor(service: BoardService, board: BoardState, period: Period, now: number): Promise<BoardMetrics> {
-  return boardMetrics(await log(service, board.id), period, now);
-}
-
-/** Forecasts for one board, from one read of its log. */
-export async function forecastsFor(service: BoardService, board: BoardState, questions: ForecastQuestion[], now: number): Promise<ForecastResult[]> {
-  const events = await log(service, board.id);
-  return questions.map((q) => forecast(events, q, now));
-}
-
-/**
- * One row per board the caller may read, computed one board at a time so that only one log is
- * in memory.
- */
-export async function portfolioFor(service: BoardService, period: Period, now: number, canRead: (boardId: string) => boolean): Promise<PortfolioRow[]> {
-  const rows: PortfolioRow[] = [];
-  for (const summary of await service.listBoards()) {
-    if (!canRead(summary.id)) continue;
-    const board = await service.getBoard(summary.id);
-    if (!board) continue;
-    const events = await log(service, board.id);
-    const schedule = board.project ? scheduleForecast(events, board.project, now) : null;
-    rows.push(portfolioRow(board, boardMetrics(events, period, now), schedule));
-  }
-  return rows;
-}
-
-/** The day (UTC) a board was made: young boards' default periods start there. */
-export const firstDayOf = (board: Pick<BoardState, 'createdAt'>): string | null => (board.createdAt ? board.createdAt.slice(0, 10) : null);
 
 function canRead(r: Request, boardId: string): boolean {
   try {

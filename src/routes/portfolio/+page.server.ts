@@ -1,7 +1,7 @@
 import { periodOrDefault } from '$lib/insight/period';
 import { SORT_KEYS, type SortKey } from '$lib/insight/portfolio';
 import { authorizeBoard } from '../../../server/auth/permissions';
-import { portfolioFor } from '../../../server/gateway/routes/insight';
+import { portfolioFor } from '../../../server/insight-service';
 import type { PageServerLoad } from './$types';
 
 const STATUSES = ['red', 'amber', 'green', 'none'] as const;

@@ -6,7 +6,7 @@ import { periodOrDefault } from '$lib/insight/period';
 import type { App } from '../../../../../server/app';
 import { authorizeBoard } from '../../../../../server/auth/permissions';
 import type { Principal } from '../../../../../server/auth/types';
-import { firstDayOf, forecastsFor, metricsFor } from '../../../../../server/gateway/routes/insight';
+import { firstDayOf, forecastsFor, metricsFor } from '../../../../../server/insight-service';
 import { actorOf, parseProject, projectForm, stageChanges, type ProjectForm } from './forms.server';
 import type { Actions, PageServerLoad } from './$types';
 
