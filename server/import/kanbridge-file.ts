@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { ID_PATTERN, LIMITS, type BoardEvent } from '../../src/lib/domain';
 import { projectFiguresSchema, sourceSchema, stageSchema } from '../../src/lib/protocol';
+import { MAX_IMPORT_EVENTS } from './limits';
+
+export { MAX_IMPORT_EVENTS };
 
 export const EXPORT_FORMAT = 'kanbridge-board';
 export const EXPORT_VERSION = 1;
@@ -62,9 +65,6 @@ const event = z.discriminatedUnion('type', [
   z.object({ ...meta, type: z.literal('columnStageSet'), columnId: id, stage: stageSchema }),
   z.object({ ...meta, type: z.literal('projectSet'), project: projectFiguresSchema.nullable() })
 ]);
-
-/** Most events one import may hold: a bound on the work and memory of a single request. */
-export const MAX_IMPORT_EVENTS = 200_000;
 
 export const kanbridgeFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT, `must be "${EXPORT_FORMAT}" (is this a Kanbridge export?)`),

@@ -11,8 +11,8 @@ import { portfolioRow, type PortfolioRow } from '../../../src/lib/insight/portfo
 import { boardJson } from '../../../src/lib/protocol';
 import type { BoardService } from '../../board-service';
 import { cardsTable, eventsTable, fileStem } from '../../import/export';
-import { importBoard, IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat } from '../../import/import';
-import { ImportError, MAX_LISTED } from '../../import/issues';
+import { importBoard, IMPORT_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_CARDS, type ImportFormat } from '../../import/import';
+import { ImportBusy, ImportError, ImportTooLarge, MAX_LISTED } from '../../import/issues';
 import { exportFile } from '../../import/kanbridge-file';
 import type { Request, Route } from '../http';
 import { HttpError, readBody, sendJson } from '../http-util';
@@ -67,6 +67,21 @@ const sendCsv = (r: Request, name: string, table: Table) => sendFile(r, 'text/cs
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], what: string): T {
   if (value !== null && (allowed as readonly string[]).includes(value)) return value as T;
   throw new HttpError(400, 'INVALID', `${what} must be ${allowed.join(' or ')}`);
+}
+
+const bytes = (n: number) => `${n.toLocaleString('en')} bytes`;
+
+/** The uploaded file, refused with 413 and the limit in words when it is larger than an import may be. */
+async function readImport(r: Request): Promise<Buffer> {
+  try {
+    return await readBody(r.req, MAX_IMPORT_BYTES);
+  } catch (err) {
+    if (!(err instanceof HttpError) || err.code !== 'TOO_LARGE') throw err;
+    const declared = Number(r.req.headers['content-length']);
+    const size = Number.isFinite(declared) && declared > MAX_IMPORT_BYTES ? `is ${bytes(declared)}` : `is larger than ${bytes(MAX_IMPORT_BYTES)}`;
+    const limit = `${bytes(MAX_IMPORT_BYTES)} (${MAX_IMPORT_BYTES / 1024 / 1024} MB, a board of up to ${MAX_IMPORT_CARDS.toLocaleString('en')} cards)`;
+    throw new HttpError(413, 'TOO_LARGE', `The file ${size}; at most ${limit} can be imported`, { maxBytes: MAX_IMPORT_BYTES });
+  }
 }
 
 export const insightRoutes: Route[] = [
@@ -130,13 +145,15 @@ export const insightRoutes: Route[] = [
       const { principal } = r;
       if (principal.kind === 'user' && principal.token && !principal.token.write) throw new HttpError(403, 'FORBIDDEN', 'This token is read-only');
       const format = oneOf<ImportFormat>(r.url.searchParams.get('format'), IMPORT_FORMATS, 'format');
-      const body = await readBody(r.req, MAX_IMPORT_BYTES);
+      const body = await readImport(r);
       try {
         const { board, warnings } = await importBoard(api.service, format, body, apiContext(principal).actor, new Date());
         // Whoever imports a board owns it, like one they made (a Kanbridge log names its first maker, who may not be here).
         if (principal.kind === 'user') await api.accounts.setMember(board.id, principal.user.id, 'owner');
         sendJson(r.res, 201, { ...boardJson(board), warnings }, { location: `/api/boards/${board.id}` });
       } catch (err) {
+        if (err instanceof ImportTooLarge) throw new HttpError(413, 'TOO_LARGE', err.message);
+        if (err instanceof ImportBusy) throw new HttpError(503, 'BUSY', err.message);
         if (!(err instanceof ImportError)) throw err;
         throw new HttpError(400, 'INVALID_FILE', err.message, { issues: err.issues.slice(0, MAX_LISTED) });
       }
