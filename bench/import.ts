@@ -7,6 +7,7 @@
  * The bench server is the production bundle on lowdb storage (bench-server.ts), in its own
  * process, with a 1,000-card board the moves go to.
  */
+import http from 'node:http';
 import { kanbridgeExport, trelloExport } from '../test/import/big-files';
 import { MAX_IMPORT_CARDS, MAX_IMPORT_EVENTS } from '../server/import/limits';
 import { LightClient } from './light-client';
@@ -30,6 +31,16 @@ export interface ImportFigures {
   rss: { before: number; peak: number; after: number };
 }
 
+/** A GET on a connection of its own (a kept-alive one can be closed by the server just as it is reused). */
+function get(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`))));
+    }).on('error', reject);
+  });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const figures = (xs: number[]): Latencies => ({ p50: percentile(xs, 50), p99: percentile(xs, 99), max: Math.max(...xs), n: xs.length });
 
@@ -43,8 +54,7 @@ async function probe(url: string, client: LightClient, boardId: string, cardIds:
   const healthLoop = async () => {
     while (!done) {
       const t = performance.now();
-      const res = await fetch(`${url}/api/health`);
-      await res.arrayBuffer();
+      await get(`${url}/api/health`);
       health.push(performance.now() - t);
       await sleep(10);
     }

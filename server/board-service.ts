@@ -63,6 +63,9 @@ export interface HistoricEvent {
 }
 
 const REMEMBERED_OPS = 2_000;
+/** Long loops (an import's events, its codes) hand the event loop back after this long. */
+const SLICE_MS = 8;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
 const STALE_WINDOW = 10_000;
@@ -155,10 +158,20 @@ export class BoardService {
     const boardId = newBoardId();
     const reserved = await this.#reserveCodes(codes);
     try {
-      const events = build(this.#context(reserved)).map(
-        (h, i) => ({ ...h.body, boardId, revision: i + 1, at: h.at, source, actor: { id: h.actor.id, name: h.actor.name }, opId: h.opId }) as BoardEvent
-      );
-      const state = events.reduce(evolve, emptyBoard(boardId));
+      const history = build(this.#context(reserved));
+      // Stamped and folded a slice at a time: an import of 200,000 events must not hold up other boards.
+      const events: BoardEvent[] = new Array(history.length);
+      const state = emptyBoard(boardId);
+      let slice = performance.now();
+      for (let i = 0; i < history.length; i++) {
+        const h = history[i];
+        events[i] = { ...h.body, boardId, revision: i + 1, at: h.at, source, actor: { id: h.actor.id, name: h.actor.name }, opId: h.opId } as BoardEvent;
+        evolve(state, events[i]);
+        if ((i & 255) === 255 && performance.now() - slice > SLICE_MS) {
+          await yieldToLoop();
+          slice = performance.now();
+        }
+      }
       await this.#storage.append(boardId, events);
       this.#boards.set(boardId, state);
       this.#emit(boardId, events);
@@ -421,7 +434,10 @@ export class BoardService {
     const out: Code[] = [];
     for (let tries = 0; out.length < n; tries++) {
       const code = randomCode(tries < 20 ? 6 : 7);
-      if (this.#reserved.has(code) || out.includes(code)) continue;
+      // Every code in `out` is in #reserved too: one set lookup, however many codes an import takes.
+      if (this.#reserved.has(code)) continue;
+      // findCode may answer without a turn of the event loop; give one back now and then.
+      if ((tries & 1023) === 1023) await yieldToLoop();
       this.#reserved.add(code);
       if (await this.#storage.findCode(code)) {
         this.#reserved.delete(code);
