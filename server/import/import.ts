@@ -37,15 +37,17 @@ const SLICE_MS = 8;
 
 export async function importBoard(service: BoardService, format: ImportFormat, body: Uint8Array, actor: Actor, now: Date): Promise<Imported> {
   const prepared = await queue.run({ format, body, actor: { id: actor.id, name: actor.name }, at: now.toISOString() });
+  const { codes, warnings } = prepared;
+  // Read back, the worker's buffer is let go: nothing below refers to `prepared`.
   let events: HistoricEvent[] | null = await readPrepared(prepared);
-  const board = await service.createBoardFromHistory(prepared.codes, (ctx) => {
-    const codes = Array.from({ length: prepared.codes }, () => ctx.newCode());
+  const board = await service.createBoardFromHistory(codes, (ctx) => {
+    const issued = Array.from({ length: codes }, () => ctx.newCode());
     const list = events!;
     events = null;
-    for (const h of list) fillCodes(h.body, codes);
+    for (const h of list) fillCodes(h.body, issued);
     return list;
   }, 'import');
-  return { board, warnings: prepared.warnings };
+  return { board, warnings };
 }
 
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));

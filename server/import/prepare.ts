@@ -16,8 +16,8 @@ import type { z } from 'zod';
 import { newCardId, newColumnId, type Actor, type BoardEvent, type Code, type DecideContext, type EventBody, type OpId } from '../../src/lib/domain';
 import { checkLog } from './check-log';
 import { planTrello, trelloEvents } from './from-trello';
-import { ImportError, ImportTooLarge, zodIssues } from './issues';
-import { kanbridgeFileSchema } from './kanbridge-file';
+import { ImportError, ImportTooLarge, zodIssues, type Issue } from './issues';
+import { eventSchema, kanbridgeHeaderSchema } from './kanbridge-file';
 import { MAX_IMPORT_CARDS, MAX_IMPORT_EVENTS } from './limits';
 import { remapLog } from './remap';
 import { trelloBoardSchema } from './trello-file';
@@ -99,20 +99,37 @@ function parseFile<T>(body: Uint8Array, schema: z.ZodType<T>, precheck: (value: 
   return parsed.data;
 }
 
+/**
+ * A Kanbridge file parsed and checked: the header with the schema, then each event on its own,
+ * its checked copy taking the place of the parsed one at once (zod copies what it checks).
+ */
+function parseKanbridge(body: Uint8Array): { revision: number; events: unknown[] } {
+  const value = parseJsonFile(body);
+  // Counted before the schema walks every event: a file far over the limit costs no more than its parse.
+  const declared = lengthOf(value, 'events');
+  if (declared > MAX_IMPORT_EVENTS) {
+    throw new ImportTooLarge(`The file holds ${thousands(declared)} events; at most ${thousands(MAX_IMPORT_EVENTS)} can be imported into one board`);
+  }
+  const head = kanbridgeHeaderSchema.safeParse(value);
+  const issues: Issue[] = head.success ? [] : zodIssues(head.error);
+  const events = Array.isArray((value as { events?: unknown })?.events) ? (value as { events: unknown[] }).events : [];
+  for (let i = 0; i < events.length; i++) {
+    const checked = eventSchema.safeParse(events[i]);
+    if (checked.success) events[i] = checked.data;
+    else for (const issue of zodIssues(checked.error)) issues.push({ path: issue.path ? `events.${i}.${issue.path}` : `events.${i}`, message: issue.message });
+  }
+  if (issues.length || !head.success) throw new ImportError(issues);
+  return { revision: head.data.board.revision, events };
+}
+
 function prepareKanbridge(body: Uint8Array): Prepared {
-  const file = parseFile(body, kanbridgeFileSchema, (value) => {
-    // Counted before the schema walks every event: a file far over the limit costs no more than its parse.
-    const declared = lengthOf(value, 'events');
-    if (declared > MAX_IMPORT_EVENTS) {
-      throw new ImportTooLarge(`The file holds ${thousands(declared)} events; at most ${thousands(MAX_IMPORT_EVENTS)} can be imported into one board`);
-    }
-  });
+  const file = parseKanbridge(body);
   // The schema checked every field; the brands on ids exist only at compile time.
   const events = file.events as unknown as BoardEvent[];
   let cards = 0;
   for (const e of events) if (e.type === 'cardCreated') cards++;
   if (cards > MAX_IMPORT_CARDS) throw tooManyCards(cards);
-  const issues = checkLog(events, file.board.revision);
+  const issues = checkLog(events, file.revision);
   if (issues.length) throw new ImportError(issues);
   const { ctx, issued } = placeholders();
   const bodies = remapLog(events, ctx);
