@@ -65,6 +65,8 @@ export interface HistoricEvent {
 const REMEMBERED_OPS = 2_000;
 /** Long loops (an import's events, its codes) hand the event loop back after this long. */
 const SLICE_MS = 8;
+/** Events per storage write when a history is appended (an import of 200,000 is 400 writes). */
+const HISTORY_CHUNK = 500;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
@@ -151,8 +153,12 @@ export class BoardService {
   /**
    * Creates a board from a whole history at once (import). `build` gets a context whose codes
    * are fresh for the install and returns every event in order, each with its own time and
-   * actor; they are stamped with `source` and appended in one go, so a failed import leaves
-   * nothing behind.
+   * actor; they are stamped with `source` and appended. Everything that can refuse the
+   * history runs before the first append. A long history is appended in chunks of
+   * HISTORY_CHUNK events, each its own write, so that other boards' commands are written
+   * between them; meanwhile the new board waits in its own queue, so nobody reads or changes
+   * it half-appended through the service (only storage's board list may show it early). A
+   * storage failure between two chunks can leave a partial board behind.
    */
   async createBoardFromHistory(codes: number, build: (ctx: DecideContext) => HistoricEvent[], source: Source): Promise<BoardState> {
     const boardId = newBoardId();
@@ -172,8 +178,10 @@ export class BoardService {
           slice = performance.now();
         }
       }
-      await this.#storage.append(boardId, events);
-      this.#boards.set(boardId, state);
+      await this.#serial(boardId, async () => {
+        for (let i = 0; i < events.length; i += HISTORY_CHUNK) await this.#storage.append(boardId, events.slice(i, i + HISTORY_CHUNK));
+        this.#boards.set(boardId, state);
+      });
       this.#emit(boardId, events);
       return cloneBoard(state);
     } finally {

@@ -1,9 +1,9 @@
 /**
  * `POST /api/import?format=kanbridge|trello`: a file in, a new board out. The whole file is
  * parsed and checked before anything is created — JSON, then the format's schema, then the
- * story its contents tell — and the board is then appended in one go, so a refused or failed
- * import leaves nothing behind. The new board gets new ids and codes; its events are stamped
- * with the source `import`.
+ * story its contents tell — and the board is then appended (BoardService.createBoardFromHistory),
+ * so a refused import leaves nothing behind. The new board gets new ids and codes; its events
+ * are stamped with the source `import`.
  *
  * Parsing and checking run in a worker thread (import-worker.ts, prepare.ts), one import at a
  * time, so that a file of 100,000 cards does not stall the server: the event loop only reads
