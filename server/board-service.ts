@@ -65,8 +65,8 @@ export interface HistoricEvent {
 const REMEMBERED_OPS = 2_000;
 /** Long loops (an import's events, its codes) hand the event loop back after this long. */
 const SLICE_MS = 8;
-/** Events per storage write when a history is appended (an import of 200,000 is 400 writes). */
-const HISTORY_CHUNK = 500;
+/** Events per storage write when a history is appended (an import of 200,000 is 1,000 writes). */
+const HISTORY_CHUNK = 200;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
@@ -158,7 +158,8 @@ export class BoardService {
    * HISTORY_CHUNK events, each its own write, so that other boards' commands are written
    * between them; meanwhile the new board waits in its own queue, so nobody reads or changes
    * it half-appended through the service (only storage's board list may show it early). A
-   * storage failure between two chunks can leave a partial board behind.
+   * storage failure between two chunks can leave a partial board behind. The board returned
+   * is the service's own (read-only: serialise it, never mutate it).
    */
   async createBoardFromHistory(codes: number, build: (ctx: DecideContext) => HistoricEvent[], source: Source): Promise<BoardState> {
     const boardId = newBoardId();
@@ -183,7 +184,8 @@ export class BoardService {
         this.#boards.set(boardId, state);
       });
       this.#emit(boardId, events);
-      return cloneBoard(state);
+      // Read-only, as getBoard's: a copy of a 100,000-card board would hold up the event loop for seconds.
+      return state;
     } finally {
       this.#release(reserved);
     }
