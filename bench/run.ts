@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { runImportBench } from './import';
 import { round } from './stats';
 import { runSync } from './sync';
 import { moveCosts } from './write-cost';
@@ -58,6 +59,24 @@ async function writeSection() {
   add({ section: 'write', figure: 'cost per durable move, 100k-card board', value: big, unit: 'ms', baseline: { name: '1k-card board', value: small }, ratio: big / small, target: '<= 1.5× the 1k board', met: big / small <= 1.5 });
 }
 
+async function importSection() {
+  const f = await runImportBench('kanbridge');
+  const what = `max-size import (${round(f.fileMb, 1)} MB)`;
+  for (const [name, l] of [['GET /api/health', f.health], ['card move (ack)', f.move]] as const) {
+    for (const p of ['p50', 'p99', 'max'] as const) {
+      const busy = l.importing[p];
+      const idle = l.idle[p];
+      add({
+        section: 'import', figure: `${name} ${p} during a ${what}`, value: busy, unit: 'ms', baseline: { name: 'no import', value: idle }, ratio: busy / Math.max(idle, 0.001),
+        ...(p === 'p50' ? {} : { target: '<= 100 ms', met: busy <= 100 })
+      });
+    }
+  }
+  add({ section: 'import', figure: `server RSS peak during the ${what}`, value: f.rss.peak, unit: 'MB', baseline: { name: 'before it', value: f.rss.before }, ratio: f.rss.peak / f.rss.before, target: '< 3× before', met: f.rss.peak < 3 * f.rss.before });
+  add({ section: 'import', figure: 'server RSS 2 s after the import', value: f.rss.after, unit: 'MB', baseline: { name: 'before it', value: f.rss.before }, ratio: f.rss.after / f.rss.before });
+  add({ section: 'import', figure: `time to import the ${what}`, value: f.importSeconds, unit: 's' });
+}
+
 async function optional(section: string, file: string, fn: string) {
   const mod = (await import(file).catch(() => null)) as Record<string, () => Promise<Record<string, number>>> | null;
   if (!mod?.[fn]) {
@@ -71,6 +90,7 @@ async function optional(section: string, file: string, fn: string) {
 const sections: [string, () => Promise<void>][] = [
   ['sync', syncSection],
   ['write', writeSection],
+  ['import', importSection],
   ['qr', () => optional('qr', './qr.ts', 'benchDecoder')],
   ['print', () => optional('print', './print.ts', 'benchPrint')],
   ['scanner', () => optional('scanner', './scanner.ts', 'benchScanner')],

@@ -26,7 +26,7 @@ async function bundle(): Promise<string> {
   return out;
 }
 
-async function startServer(mode: string, cards: number): Promise<Server> {
+export async function startServer(mode: string, cards: number): Promise<Server> {
   const child = spawn(process.execPath, [await bundle(), mode, String(cards)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';

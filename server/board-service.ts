@@ -66,6 +66,11 @@ export interface HistoricEvent {
 }
 
 const REMEMBERED_OPS = 2_000;
+/** Long loops (an import's events, its codes) hand the event loop back after this long. */
+const SLICE_MS = 8;
+/** Events per storage write when a history is appended (an import of 200,000 is 1,000 writes). */
+const HISTORY_CHUNK = 200;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const noop = () => undefined;
 const settled = (outcome: Outcome) => ({ done: Promise.resolve(outcome) });
 const STALE_WINDOW = 10_000;
@@ -151,21 +156,39 @@ export class BoardService {
   /**
    * Creates a board from a whole history at once (import). `build` gets a context whose codes
    * are fresh for the install and returns every event in order, each with its own time and
-   * actor; they are stamped with `source` and appended in one go, so a failed import leaves
-   * nothing behind.
+   * actor; they are stamped with `source` and appended. Everything that can refuse the
+   * history runs before the first append. A long history is appended in chunks of
+   * HISTORY_CHUNK events, each its own write, so that other boards' commands are written
+   * between them; meanwhile the new board waits in its own queue, so nobody reads or changes
+   * it half-appended through the service (only storage's board list may show it early). A
+   * storage failure between two chunks can leave a partial board behind. The board returned
+   * is the service's own (read-only: serialise it, never mutate it).
    */
   async createBoardFromHistory(codes: number, build: (ctx: DecideContext) => HistoricEvent[], source: Source): Promise<BoardState> {
     const boardId = newBoardId();
     const reserved = await this.#reserveCodes(codes);
     try {
-      const events = build(this.#context(reserved)).map(
-        (h, i) => ({ ...h.body, boardId, revision: i + 1, at: h.at, source, actor: { id: h.actor.id, name: h.actor.name }, opId: h.opId }) as BoardEvent
-      );
-      const state = events.reduce(evolve, emptyBoard(boardId));
-      await this.#storage.append(boardId, events);
-      this.#boards.set(boardId, state);
+      const history = build(this.#context(reserved));
+      // Stamped and folded a slice at a time: an import of 200,000 events must not hold up other boards.
+      const events: BoardEvent[] = new Array(history.length);
+      const state = emptyBoard(boardId);
+      let slice = performance.now();
+      for (let i = 0; i < history.length; i++) {
+        const h = history[i];
+        events[i] = { ...h.body, boardId, revision: i + 1, at: h.at, source, actor: { id: h.actor.id, name: h.actor.name }, opId: h.opId } as BoardEvent;
+        evolve(state, events[i]);
+        if ((i & 255) === 255 && performance.now() - slice > SLICE_MS) {
+          await yieldToLoop();
+          slice = performance.now();
+        }
+      }
+      await this.#serial(boardId, async () => {
+        for (let i = 0; i < events.length; i += HISTORY_CHUNK) await this.#storage.append(boardId, events.slice(i, i + HISTORY_CHUNK));
+        this.#boards.set(boardId, state);
+      });
       this.#emit(boardId, events);
-      return cloneBoard(state);
+      // Read-only, as getBoard's: a copy of a 100,000-card board would hold up the event loop for seconds.
+      return state;
     } finally {
       this.#release(reserved);
     }
@@ -406,7 +429,10 @@ export class BoardService {
     const out: Code[] = [];
     for (let tries = 0; out.length < n; tries++) {
       const code = randomCode(tries < 20 ? 6 : 7);
-      if (this.#reserved.has(code) || out.includes(code)) continue;
+      // Every code in `out` is in #reserved too: one set lookup, however many codes an import takes.
+      if (this.#reserved.has(code)) continue;
+      // findCode may answer without a turn of the event loop; give one back now and then.
+      if ((tries & 1023) === 1023) await yieldToLoop();
       this.#reserved.add(code);
       if (await this.#storage.findCode(code)) {
         this.#reserved.delete(code);

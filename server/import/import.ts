@@ -1,24 +1,27 @@
 /**
  * `POST /api/import?format=kanbridge|trello`: a file in, a new board out. The whole file is
  * parsed and checked before anything is created — JSON, then the format's schema, then the
- * story its contents tell — and the board is then appended in one go, so a refused or failed
- * import leaves nothing behind. The new board gets new ids and codes; its events are stamped
- * with the source `import`.
+ * story its contents tell — and the board is then appended (BoardService.createBoardFromHistory),
+ * so a refused import leaves nothing behind. The new board gets new ids and codes; its events
+ * are stamped with the source `import`.
+ *
+ * Parsing and checking run in a worker thread (import-worker.ts, prepare.ts), one import at a
+ * time, so that a file of 100,000 cards does not stall the server: the event loop only reads
+ * the prepared events back, a slice at a time, and appends them. Limits: limits.ts.
  */
-import { newCardId, newColumnId, type Actor, type BoardEvent, type BoardState, type Code, type OpId } from '../../src/lib/domain';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Actor, BoardState } from '../../src/lib/domain';
 import type { BoardService, HistoricEvent } from '../board-service';
-import { checkLog } from './check-log';
-import { ImportError, zodIssues } from './issues';
-import { kanbridgeFileSchema } from './kanbridge-file';
-import { codesIssued, remapLog } from './remap';
-import { planTrello, trelloCodes, trelloEvents } from './from-trello';
-import { trelloBoardSchema } from './trello-file';
+import { ROOT } from '../paths';
+import type { ImportReply, ImportRequest } from './import-worker';
+import { ImportBusy, ImportError, ImportTooLarge } from './issues';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_CARDS, MAX_IMPORT_HEAP_MB, MAX_IMPORTS_WAITING } from './limits';
+import { fillCodes, type ImportFormat, type Prepared } from './prepare';
 
-export const IMPORT_FORMATS = ['kanbridge', 'trello'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-
-/** Largest file accepted: about 100,000 events of a Kanbridge export, or a very large Trello board. */
-export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+export { IMPORT_FORMATS, parseJsonFile, type ImportFormat } from './prepare';
+export { MAX_IMPORT_BYTES, MAX_IMPORT_CARDS };
 
 export interface Imported {
   board: BoardState;
@@ -26,50 +29,114 @@ export interface Imported {
   warnings: string[];
 }
 
-export function parseJsonFile(body: Buffer): unknown {
-  if (body.length === 0) throw new ImportError([{ path: '', message: 'the file is empty' }]);
-  // Editors on Windows like to start UTF-8 files with a byte-order mark; JSON.parse does not.
-  const text = body.toString('utf8').replace(/^\uFEFF/, '');
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ImportError([{ path: '', message: `the file is not valid JSON (${(err as Error).message}); is it complete?` }]);
+const BOOTSTRAP = path.join(ROOT, 'server', 'wall', 'worker-bootstrap.mjs');
+const WORKER = path.join(ROOT, 'server', 'import', 'import-worker.ts');
+
+/** The event loop is handed back after this long of reading prepared events. */
+const SLICE_MS = 8;
+
+export async function importBoard(service: BoardService, format: ImportFormat, body: Uint8Array, actor: Actor, now: Date): Promise<Imported> {
+  const prepared = await queue.run({ format, body, actor: { id: actor.id, name: actor.name }, at: now.toISOString() });
+  const { codes, warnings } = prepared;
+  // Read back, the worker's buffer is let go: nothing below refers to `prepared`.
+  let events: HistoricEvent[] | null = await readPrepared(prepared);
+  const board = await service.createBoardFromHistory(codes, (ctx) => {
+    const issued = Array.from({ length: codes }, () => ctx.newCode());
+    const list = events!;
+    events = null;
+    for (const h of list) fillCodes(h.body, issued);
+    return list;
+  }, 'import');
+  return { board, warnings };
+}
+
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The worker's newline-delimited events as objects, yielding to the event loop between slices. */
+async function readPrepared(prepared: Prepared): Promise<HistoricEvent[]> {
+  const bytes = Buffer.from(prepared.lines.buffer, prepared.lines.byteOffset, prepared.lines.byteLength);
+  const events: HistoricEvent[] = new Array(prepared.count);
+  let started = performance.now();
+  let at = 0;
+  for (let i = 0; i < prepared.count; i++) {
+    const end = bytes.indexOf(10, at);
+    events[i] = JSON.parse(bytes.toString('utf8', at, end)) as HistoricEvent;
+    at = end + 1;
+    if ((i & 255) === 255 && performance.now() - started > SLICE_MS) {
+      await pause();
+      started = performance.now();
+    }
+  }
+  return events;
+}
+
+interface Job {
+  request: ImportRequest;
+  resolve: (prepared: Prepared) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * One import's worker at a time (each may need hundreds of MB), and at most
+ * MAX_IMPORTS_WAITING more waiting. Each job gets a fresh worker, ended when it answers.
+ */
+class ImportQueue {
+  #running = false;
+  readonly #waiting: Job[] = [];
+
+  run(request: ImportRequest): Promise<Prepared> {
+    if (this.#running && this.#waiting.length >= MAX_IMPORTS_WAITING) return Promise.reject(new ImportBusy());
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ request, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    if (this.#running) return;
+    const job = this.#waiting.shift();
+    if (!job) return;
+    this.#running = true;
+    void runInWorker(job.request).then(job.resolve, job.reject).finally(() => {
+      this.#running = false;
+      this.#pump();
+    });
   }
 }
 
-export async function importBoard(service: BoardService, format: ImportFormat, body: Buffer, actor: Actor, now: Date): Promise<Imported> {
-  const value = parseJsonFile(body);
-  return format === 'kanbridge' ? importKanbridge(service, value) : importTrello(service, value, actor, now);
-}
+const queue = new ImportQueue();
 
-async function importKanbridge(service: BoardService, value: unknown): Promise<Imported> {
-  const parsed = kanbridgeFileSchema.safeParse(value);
-  if (!parsed.success) throw new ImportError(zodIssues(parsed.error));
-  // The schema checked every field; the brands on ids exist only at compile time.
-  const events = parsed.data.events as unknown as BoardEvent[];
-  const issues = checkLog(events, parsed.data.board.revision);
-  if (issues.length) throw new ImportError(issues);
-  const board = await service.createBoardFromHistory(
-    codesIssued(events),
-    (ctx) => remapLog(events, ctx).map((body, i): HistoricEvent => ({ body, at: events[i].at, actor: events[i].actor, opId: events[i].opId })),
-    'import'
-  );
-  return { board, warnings: [] };
-}
-
-async function importTrello(service: BoardService, value: unknown, actor: Actor, now: Date): Promise<Imported> {
-  const parsed = trelloBoardSchema.safeParse(value);
-  if (!parsed.success) throw new ImportError(zodIssues(parsed.error));
-  const plan = planTrello(parsed.data);
-  // A dry run with stand-in codes: whatever the domain would refuse is refused before any code
-  // is taken from the install.
-  let n = 0;
-  trelloEvents(plan, { newCardId, newColumnId, newCode: () => `DRY${n++}` as Code });
-  const at = now.toISOString();
-  const board = await service.createBoardFromHistory(
-    trelloCodes(plan),
-    (ctx) => trelloEvents(plan, ctx).map((body, i): HistoricEvent => ({ body, at, actor, opId: `import-${i + 1}` as OpId })),
-    'import'
-  );
-  return { board, warnings: plan.warnings };
+function runInWorker(request: ImportRequest): Promise<Prepared> {
+  return new Promise((resolve, reject) => {
+    // No inherited Node options (a test runner's loader can keep the worker from starting);
+    // the bootstrap brings the TypeScript loader it needs.
+    const worker = new Worker(BOOTSTRAP, {
+      workerData: { entry: pathToFileURL(WORKER).href }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: MAX_IMPORT_HEAP_MB }
+    });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (reply: ImportReply) => settle(() => {
+      if (reply.ok) resolve(reply.prepared);
+      else if (reply.failure === 'invalid') reject(new ImportError(reply.issues));
+      else if (reply.failure === 'too-large') reject(new ImportTooLarge(reply.message));
+      else reject(new Error(`The import failed: ${reply.message}`));
+    }));
+    worker.on('error', (err: Error & { code?: string }) => settle(() => {
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        reject(new ImportTooLarge(`The file needs more than ${MAX_IMPORT_HEAP_MB} MB of memory to import; split the board or shorten its history`));
+      } else {
+        reject(new Error(`The import failed: ${err.message}`));
+      }
+    }));
+    worker.on('exit', (code) => settle(() => reject(new Error(`The import stopped (exit code ${code})`))));
+    const body = request.body;
+    // Transfer when the view owns its whole buffer; a view into a larger (pooled) buffer is copied.
+    const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    worker.postMessage(request, own ? [body.buffer as ArrayBuffer] : []);
+  });
 }

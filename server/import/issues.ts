@@ -28,3 +28,19 @@ function summary(issues: Issue[]): string {
 export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
+
+/** Refusing an import for its size (more cards, events or memory than one import may take): nothing was created. */
+export class ImportTooLarge extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportTooLarge';
+  }
+}
+
+/** Refusing an import because others are already waiting: nothing was created; try again later. */
+export class ImportBusy extends Error {
+  constructor() {
+    super('Other imports are running; try again in a minute');
+    this.name = 'ImportBusy';
+  }
+}

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { ID_PATTERN, LIMITS, type BoardEvent } from '../../src/lib/domain';
 import { projectFiguresSchema, sourceSchema, stageSchema } from '../../src/lib/protocol';
+import { MAX_IMPORT_EVENTS } from './limits';
+
+export { MAX_IMPORT_EVENTS };
 
 export const EXPORT_FORMAT = 'kanbridge-board';
 export const EXPORT_VERSION = 1;
@@ -39,7 +42,8 @@ const meta = {
   opId: z.string().min(1).max(100)
 };
 
-const event = z.discriminatedUnion('type', [
+/** One event of the log. */
+export const eventSchema = z.discriminatedUnion('type', [
   z.object({ ...meta, type: z.literal('boardCreated'), name: name(LIMITS.boardName), code, columns: z.array(column).min(1).max(LIMITS.columns) }),
   z.object({ ...meta, type: z.literal('boardRenamed'), name: name(LIMITS.boardName) }),
   z.object({ ...meta, type: z.literal('cardCreated'), card: z.object({ id, code, ...fields, columnId: id, rank }) }),
@@ -63,16 +67,22 @@ const event = z.discriminatedUnion('type', [
   z.object({ ...meta, type: z.literal('projectSet'), project: projectFiguresSchema.nullable() })
 ]);
 
-/** Most events one import may hold: a bound on the work and memory of a single request. */
-export const MAX_IMPORT_EVENTS = 200_000;
-
-export const kanbridgeFileSchema = z.object({
+const header = {
   format: z.literal(EXPORT_FORMAT, `must be "${EXPORT_FORMAT}" (is this a Kanbridge export?)`),
   version: z.literal(EXPORT_VERSION, `must be ${EXPORT_VERSION}: this server reads version ${EXPORT_VERSION} exports`),
   exportedAt: z.iso.datetime({ offset: true }),
-  board: z.object({ id, name: name(LIMITS.boardName), code, revision: z.number().int().min(1) }),
-  events: z.array(event).min(1, 'must hold at least the boardCreated event').max(MAX_IMPORT_EVENTS)
-});
+  board: z.object({ id, name: name(LIMITS.boardName), code, revision: z.number().int().min(1) })
+};
+const events = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must hold at least the boardCreated event').max(MAX_IMPORT_EVENTS);
+
+export const kanbridgeFileSchema = z.object({ ...header, events: events(eventSchema) });
+
+/**
+ * The file around its events, which are left unchecked: the import checks them one by one with
+ * `eventSchema`, replacing each parsed event by its checked copy, so that a large file is never
+ * held twice (prepare.ts). Together the two check exactly what kanbridgeFileSchema does.
+ */
+export const kanbridgeHeaderSchema = z.object({ ...header, events: events(z.unknown()) });
 
 /** The file as the rest of the server sees it: events typed as the domain's (ids are branded only at compile time). */
 export type KanbridgeFile = Omit<z.infer<typeof kanbridgeFileSchema>, 'events'> & { events: BoardEvent[] };

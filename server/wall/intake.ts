@@ -1,14 +1,18 @@
 /**
  * What an uploaded wall photo must be before any pixel of it is decoded: a JPEG or PNG by its
  * own bytes (the content-type header is the client's claim, not a fact), at most 25 MB, and at
- * most 40 megapixels by its header. The pixel check reads only the header, so a "decompression
- * bomb" (a few KB declaring 100,000 × 100,000 pixels) is refused without being unpacked; the
- * decoder's own pixel limit (passes.ts) is the second guard.
+ * most 40 megapixels and at most 12,000 pixels wide and high by its header. Both checks read only
+ * the header, so a "decompression bomb" (a few KB declaring 100,000 × 100,000 pixels) is refused
+ * without being unpacked, and so is a sliver within the pixel count but absurd in one direction
+ * (40,000,000 × 1: a few dozen KB that take seconds and hundreds of MB to decode and prepare).
+ * The decoder's own limits (passes.ts) are the second guard.
  */
 import sharp from 'sharp';
 
 export const MAX_PHOTO_BYTES = 25 * 1024 * 1024;
 export const MAX_PHOTO_PIXELS = 40_000_000;
+/** Widest and highest photo read: a 40 MP camera's long side is under 8,000 px, a panorama's height is cropped to this. */
+export const MAX_PHOTO_SIDE = 12_000;
 
 export type PhotoType = 'jpeg' | 'png';
 
@@ -50,6 +54,10 @@ export async function inspectPhoto(bytes: Uint8Array): Promise<PhotoHeader> {
   if (width * height > MAX_PHOTO_PIXELS) {
     const mp = (width * height) / 1e6;
     throw new PhotoRefused(413, 'TOO_MANY_PIXELS', `The photo has ${mp >= 1000 ? Math.round(mp).toLocaleString('en') : mp.toFixed(1)} megapixels; at most ${MAX_PHOTO_PIXELS / 1e6} are read`, { width, height });
+  }
+  if (width > MAX_PHOTO_SIDE || height > MAX_PHOTO_SIDE) {
+    const px = (n: number) => n.toLocaleString('en');
+    throw new PhotoRefused(413, 'TOO_LARGE_SIDE', `The photo is ${px(width)} × ${px(height)} pixels; at most ${px(MAX_PHOTO_SIDE)} pixels wide and ${px(MAX_PHOTO_SIDE)} high are read`, { width, height });
   }
   return { type, width, height };
 }

@@ -26,6 +26,7 @@ import sharp, { type Sharp } from 'sharp';
 import type { ReaderOptions, ReadResult } from 'zxing-wasm/reader';
 import type { ReadBarcodes, RgbaImage } from '../../src/lib/qr/decoder';
 import type { Corners, Point } from '../../src/lib/wall/types';
+import { MAX_PHOTO_SIDE } from './intake';
 import { Findings, centre, diagonal, type Found } from './merge';
 
 export interface PassReport {
@@ -48,6 +49,8 @@ export interface DecodedPhoto {
 export interface DecodeLimits {
   /** Refuse larger images before decoding them (decompression bombs). */
   maxPixels: number;
+  /** Refuse images wider or higher than this before decoding them; MAX_PHOTO_SIDE unless said. */
+  maxSide?: number;
 }
 
 interface Sharpen {
@@ -132,9 +135,16 @@ export async function decodeWallPhoto(input: Uint8Array, read: ReadBarcodes, lim
   return { width, height, found: findings.list, passes };
 }
 
-/** Decoded once (EXIF orientation applied, alpha on white, sRGB); every pass starts from it. */
+/**
+ * Decoded once (EXIF orientation applied, alpha on white, sRGB); every pass starts from it. The
+ * header is read first: libvips' pixel limit (limitInputPixels) counts width × height only, so a
+ * 40,000,000 × 1 sliver passes it; the side limit is checked here before any pixel is unpacked.
+ */
 async function decodeImage(input: Uint8Array, limits: DecodeLimits): Promise<{ rgb: Buffer; width: number; height: number }> {
   try {
+    const maxSide = limits.maxSide ?? MAX_PHOTO_SIDE;
+    const { width, height } = await sharp(input, { limitInputPixels: limits.maxPixels }).metadata();
+    if (width > maxSide || height > maxSide) throw new Error(`the image is ${width}x${height}; at most ${maxSide} px a side is read`);
     const { data, info } = await sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' })
       .rotate()
       .flatten({ background: '#ffffff' })

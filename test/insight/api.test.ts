@@ -10,6 +10,7 @@ import { boardMetrics, type BoardMetrics } from '../../src/lib/insight/board-met
 import type { PortfolioRow } from '../../src/lib/insight/portfolio';
 import type { BoardJson } from '../../src/lib/protocol';
 import { EXPORT_FORMAT, EXPORT_VERSION } from '../../server/import/kanbridge-file';
+import { MAX_IMPORT_BYTES } from '../../server/import/limits';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { api } from '../helpers/server';
 import { PERIOD, scenario } from './scenario';
@@ -174,7 +175,7 @@ describe('export and import, Kanbridge format', () => {
 
   it('caps the body size and asks for a format', async () => {
     const before = await boardCount();
-    const huge = await post('/api/import?format=kanbridge', new Uint8Array(32 * 1024 * 1024 + 1).fill(32));
+    const huge = await post('/api/import?format=kanbridge', new Uint8Array(MAX_IMPORT_BYTES + 1).fill(32));
     expect(huge.status).toBe(413);
     const noFormat = await post('/api/import', '{}');
     expect(noFormat).toMatchObject({ status: 400, body: { error: { code: 'INVALID', message: 'format must be kanbridge or trello' } } });

@@ -8,8 +8,8 @@ import { forecast, parseForecastQuery } from '../../../src/lib/insight/forecast'
 import { parsePeriod, type Period } from '../../../src/lib/insight/period';
 import { boardJson } from '../../../src/lib/protocol';
 import { cardsTable, eventsTable, fileStem } from '../../import/export';
-import { importBoard, IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat } from '../../import/import';
-import { ImportError, MAX_LISTED } from '../../import/issues';
+import { importBoard, IMPORT_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_CARDS, type ImportFormat } from '../../import/import';
+import { ImportBusy, ImportError, ImportTooLarge, MAX_LISTED } from '../../import/issues';
 import { exportFile } from '../../import/kanbridge-file';
 import type { Request, Route } from '../http';
 import { HttpError, readBody, sendJson } from '../http-util';
@@ -43,6 +43,21 @@ const sendCsv = (r: Request, name: string, table: Table) => sendFile(r, 'text/cs
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], what: string): T {
   if (value !== null && (allowed as readonly string[]).includes(value)) return value as T;
   throw new HttpError(400, 'INVALID', `${what} must be ${allowed.join(' or ')}`);
+}
+
+const bytes = (n: number) => `${n.toLocaleString('en')} bytes`;
+
+/** The uploaded file, refused with 413 and the limit in words when it is larger than an import may be. */
+async function readImport(r: Request): Promise<Buffer> {
+  try {
+    return await readBody(r.req, MAX_IMPORT_BYTES);
+  } catch (err) {
+    if (!(err instanceof HttpError) || err.code !== 'TOO_LARGE') throw err;
+    const declared = Number(r.req.headers['content-length']);
+    const size = Number.isFinite(declared) && declared > MAX_IMPORT_BYTES ? `is ${bytes(declared)}` : `is larger than ${bytes(MAX_IMPORT_BYTES)}`;
+    const limit = `${bytes(MAX_IMPORT_BYTES)} (${MAX_IMPORT_BYTES / 1024 / 1024} MB, a board of up to ${MAX_IMPORT_CARDS.toLocaleString('en')} cards)`;
+    throw new HttpError(413, 'TOO_LARGE', `The file ${size}; at most ${limit} can be imported`, { maxBytes: MAX_IMPORT_BYTES });
+  }
 }
 
 export const insightRoutes: Route[] = [
@@ -126,7 +141,7 @@ export const insightRoutes: Route[] = [
       const { principal } = r;
       requireNewBoard(principal);
       const format = oneOf<ImportFormat>(r.url.searchParams.get('format'), IMPORT_FORMATS, 'format');
-      const body = await readBody(r.req, MAX_IMPORT_BYTES);
+      const body = await readImport(r);
       const release = requireBoardQuota(r, api);
       try {
         const { board, warnings } = await importBoard(api.service, format, body, apiContext(principal).actor, new Date());
@@ -135,6 +150,8 @@ export const insightRoutes: Route[] = [
         sendJson(r.res, 201, { ...boardJson(board), warnings }, { location: `/api/boards/${board.id}` });
       } catch (err) {
         release();
+        if (err instanceof ImportTooLarge) throw new HttpError(413, 'TOO_LARGE', err.message);
+        if (err instanceof ImportBusy) throw new HttpError(503, 'BUSY', err.message);
         if (!(err instanceof ImportError)) throw err;
         throw new HttpError(400, 'INVALID_FILE', err.message, { issues: err.issues.slice(0, MAX_LISTED) });
       }
