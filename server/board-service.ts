@@ -186,7 +186,12 @@ export class BoardService {
         for (let i = 0; i < events.length; i += HISTORY_CHUNK) await this.#storage.append(boardId, events.slice(i, i + HISTORY_CHUNK));
         this.#boards.set(boardId, state);
       });
-      this.#emit(boardId, events);
+      // Told in chunks too: a broadcast encodes its events at once, and 200,000 in one go would
+      // hold up the event loop for seconds.
+      for (let i = 0; i < events.length; i += HISTORY_CHUNK) {
+        this.#emit(boardId, events.slice(i, i + HISTORY_CHUNK));
+        if (i + HISTORY_CHUNK < events.length) await yieldToLoop();
+      }
       // Read-only, as getBoard's: a copy of a 100,000-card board would hold up the event loop for seconds.
       return state;
     } finally {

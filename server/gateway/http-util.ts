@@ -17,6 +17,28 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/**
+ * Like sendJson, for a body with one long array (a board's cards): the array is written a slice
+ * at a time, yielding between slices, so a 100,000-card answer does not hold up other requests.
+ * Waits for the socket to drain when it is behind.
+ */
+export async function sendJsonSliced(res: ServerResponse, status: number, body: Record<string, unknown>, key: string, headers: Record<string, string> = {}, slice = 2_000): Promise<void> {
+  const items = body[key];
+  if (!Array.isArray(items) || items.length <= slice) return sendJson(res, status, body, headers);
+  const { [key]: _omitted, ...rest } = body;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  const head = JSON.stringify(rest);
+  res.write(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}${JSON.stringify(key)}:[`);
+  for (let i = 0; i < items.length; i += slice) {
+    const part = JSON.stringify(items.slice(i, i + slice));
+    const more = res.write(`${i > 0 ? ',' : ''}${part.slice(1, -1)}`);
+    if (res.destroyed) return;
+    if (!more) await new Promise<void>((resolve) => res.once('drain', () => resolve()).once('close', () => resolve()));
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  res.end(']}');
+}
+
 export function sendError(res: ServerResponse, err: HttpError): void {
   sendJson(res, err.status, err.toBody());
 }

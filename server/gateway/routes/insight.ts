@@ -12,7 +12,7 @@ import { importBoard, IMPORT_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_CARDS, type I
 import { ImportBusy, ImportError, ImportTooLarge, MAX_LISTED } from '../../import/issues';
 import { exportFile } from '../../import/kanbridge-file';
 import type { Request, Route } from '../http';
-import { HttpError, readBody, sendJson } from '../http-util';
+import { HttpError, readBody, sendJson, sendJsonSliced } from '../http-util';
 import { firstDayOf, log, metricsFor, portfolioFor } from '../../insight-service';
 import { apiContext, boardIdParam, requireBoard, requireBoardQuota, requireNewBoard } from './boards';
 
@@ -147,7 +147,7 @@ export const insightRoutes: Route[] = [
         const { board, warnings } = await importBoard(api.service, format, body, apiContext(principal).actor, new Date());
         // Whoever imports a board owns it, like one they made (a Kanbridge log names its first maker, who may not be here).
         if (principal.kind === 'user') await api.accounts.setMember(board.id, principal.user.id, 'owner');
-        sendJson(r.res, 201, { ...boardJson(board), warnings }, { location: `/api/boards/${board.id}` });
+        await sendJsonSliced(r.res, 201, { ...boardJson(board), warnings }, 'cards', { location: `/api/boards/${board.id}` });
       } catch (err) {
         release();
         if (err instanceof ImportTooLarge) throw new HttpError(413, 'TOO_LARGE', err.message);
