@@ -1,13 +1,15 @@
 /** Core API routes: health, boards, cards, commands, events and code look-up. */
-import type { ServerResponse } from 'node:http';
-import type { BoardId, Code } from '../../../src/lib/domain';
-import { newOpId, normaliseCode } from '../../../src/lib/domain';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Actor, BoardId, Code, Source } from '../../../src/lib/domain';
+import { isId, newOpId, normaliseCode, stripControl } from '../../../src/lib/domain';
 import {
   boardJson,
   createBoardSchema,
   createCardBodySchema,
   formatIssues,
   MAX_JSON_BODY,
+  PAGE_HEADERS,
+  PAGE_SOURCES,
   parseCommandMessage,
   rejectionError,
   sinceQuerySchema
@@ -23,8 +25,35 @@ import { HttpError, readJson, rejectionStatus, sendJson } from '../http-util';
 const API_ACTOR = { id: 'api', name: 'API' };
 
 /** Commands from the API act under the caller's account (or as "API" on an open install). */
-export function apiContext(principal?: Principal): CommandContext {
-  return { actor: actorOf(principal, API_ACTOR), source: 'api' };
+/**
+ * Who a request acts as, and how. A signed-in user or paired phone by their account; on an
+ * install without accounts, a page by the guest identity it sends (the same as on its socket),
+ * a script as "API". A page says how the change was made (form, print, wall…); anything else,
+ * and every request with an API token, is source `api`.
+ */
+export function apiContext(principal?: Principal, req?: IncomingMessage): CommandContext {
+  const header = (name: string) => {
+    const v = req?.headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const viaToken = principal?.kind === 'user' && !!principal.token;
+  const claimed = header(PAGE_HEADERS.source);
+  const source: Source = !viaToken && claimed && (PAGE_SOURCES as readonly string[]).includes(claimed) ? (claimed as Source) : 'api';
+  let guest: Actor = API_ACTOR;
+  const clientId = header(PAGE_HEADERS.clientId);
+  const name = decodeName(header(PAGE_HEADERS.name));
+  if (source !== 'api' && clientId && isId(clientId) && name) guest = { id: clientId, name };
+  return { actor: actorOf(principal, guest), source };
+}
+
+function decodeName(raw: string | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const name = stripControl(decodeURIComponent(raw)).replace(/\s+/g, ' ').trim().slice(0, 60);
+    return name || null;
+  } catch {
+    return null;
+  }
 }
 
 function checkBoard(r: Request, boardId: string): boolean {
@@ -100,7 +129,7 @@ export const boardRoutes: Route[] = [
       const body = createBoardSchema.safeParse(await readJson(req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
       const release = requireBoardQuota(r, api);
-      const result = await api.service.createBoard(body.data, apiContext(principal)).catch((err: unknown) => {
+      const result = await api.service.createBoard(body.data, apiContext(principal, req)).catch((err: unknown) => {
         release();
         throw err;
       });
@@ -125,7 +154,7 @@ export const boardRoutes: Route[] = [
       const body = createCardBodySchema.safeParse(await readJson(r.req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
       const { opId, ...fields } = body.data;
-      const outcome = await api.service.execute(boardId, { type: 'createCard', opId: opId ?? newOpId(), ...fields }, apiContext(r.principal));
+      const outcome = await api.service.execute(boardId, { type: 'createCard', opId: opId ?? newOpId(), ...fields }, apiContext(r.principal, r.req));
       if (!outcome.ok) return sendOutcome(r.res, outcome);
       const created = outcome.events.find((e) => e.type === 'cardCreated');
       const board = await requireBoard(api, boardId);
@@ -144,8 +173,9 @@ export const boardRoutes: Route[] = [
       const parsed = parseCommandMessage(await readJson(r.req, MAX_JSON_BODY));
       if (!parsed.success) throw new HttpError(400, 'INVALID', parsed.error);
       r.authorize(boardId, commandAction(parsed.command));
+      const ctx = apiContext(r.principal, r.req);
       const outcome = await api.service.execute(boardId, parsed.command, {
-        ...apiContext(r.principal), source: parsed.source ?? 'api', baseRevision: parsed.baseRevision
+        ...ctx, source: parsed.source ?? ctx.source, baseRevision: parsed.baseRevision
       });
       sendOutcome(r.res, outcome);
     }

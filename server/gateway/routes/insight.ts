@@ -144,7 +144,7 @@ export const insightRoutes: Route[] = [
       const body = await readImport(r);
       const release = requireBoardQuota(r, api);
       try {
-        const { board, warnings } = await importBoard(api.service, format, body, apiContext(principal).actor, new Date());
+        const { board, warnings } = await importBoard(api.service, format, body, apiContext(principal, r.req).actor, new Date());
         // Whoever imports a board owns it, like one they made (a Kanbridge log names its first maker, who may not be here).
         if (principal.kind === 'user') await api.accounts.setMember(board.id, principal.user.id, 'owner');
         await sendJsonSliced(r.res, 201, { ...boardJson(board), warnings }, 'cards', { location: `/api/boards/${board.id}` });

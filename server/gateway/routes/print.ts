@@ -99,7 +99,7 @@ async function recordPrint(r: Request, api: ApiContext): Promise<void> {
   const plan = planOrFail(board, layout, select);
   if (LAYOUTS[plan.layout].kind !== 'cards') throw new HttpError(400, 'INVALID', 'Signs are not recorded as printed; only cards are');
   const cardIds = plan.cards.map((c) => c.id);
-  const recorded = await markPrinted(api.service, boardId, cardIds, plan.layout, revision, apiContext(r.principal).actor);
+  const recorded = await markPrinted(api.service, boardId, cardIds, plan.layout, revision, apiContext(r.principal, r.req).actor);
   sendJson(r.res, 200, { recorded, revision: (await requireBoard(api, boardId)).revision });
 }
 

@@ -86,7 +86,7 @@ export const wallRoutes: Route[] = [
       await requireBoard(api, boardId);
       const body = applySchema.safeParse(await readJson(r.req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
-      const request = { moves: body.data.moves, override: body.data.override ?? false, actor: apiContext(r.principal).actor };
+      const request = { moves: body.data.moves, override: body.data.override ?? false, actor: apiContext(r.principal, r.req).actor };
       const result = await refusing(() => wallScans(api).apply(boardId, r.params.scanId, request));
       sendJson(r.res, 200, result);
     }

@@ -1,7 +1,10 @@
 /**
  * The JSON API as the pages call it: JSON in and out, and a refusal as the API words it
- * (`{ error: { code, message } }`), so a page can show the server's own message.
+ * (`{ error: { code, message } }`), so a page can show the server's own message. Every call
+ * says it comes from a page's form, and who this browser is (pageHeaders).
  */
+import { pageHeaders } from '$lib/sync/identity.svelte';
+
 export type ApiAnswer<T> = { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
 
 export async function callApi<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ApiAnswer<T>> {
@@ -9,7 +12,7 @@ export async function callApi<T>(method: 'GET' | 'POST' | 'DELETE', path: string
 	try {
 		res = await fetch(path, {
 			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			headers: { ...pageHeaders('form'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 	} catch {

@@ -108,11 +108,12 @@ export type Source =
   | 'api'
   | 'import'
   | 'ui'
+  | 'form'
   | 'print'
   | 'system';
 
 export const SOURCES: readonly Source[] = [
-  'drag', 'keyboard', 'scan', 'scan-manual', 'wall', 'api', 'import', 'ui', 'print', 'system'
+  'drag', 'keyboard', 'scan', 'scan-manual', 'wall', 'api', 'import', 'ui', 'form', 'print', 'system'
 ];
 
 export interface Actor {

@@ -79,7 +79,16 @@ export const commandSchema = z.discriminatedUnion('type', [
 export const sourceSchema = z.enum(SOURCES as [Source, ...Source[]]);
 
 /** Sources a client may claim for its own commands (print, import and system are the server's). */
-export const CLIENT_SOURCES = ['drag', 'keyboard', 'scan', 'scan-manual', 'wall', 'api', 'ui'] as const;
+export const CLIENT_SOURCES = ['drag', 'keyboard', 'scan', 'scan-manual', 'wall', 'api', 'ui', 'form'] as const;
+
+/**
+ * What a page says about itself on an HTTP request (headers, since the body is the API's): the
+ * way the change was made, and on an install without accounts, the browser's guest identity.
+ * An API token's request is always source `api`, whatever it says.
+ */
+export const PAGE_HEADERS = { source: 'x-kanbridge-source', clientId: 'x-kanbridge-client', name: 'x-kanbridge-name' } as const;
+/** Sources a page may give for an HTTP request. */
+export const PAGE_SOURCES = ['form', 'ui', 'print', 'wall', 'drag', 'keyboard', 'scan', 'scan-manual'] as const satisfies readonly Source[];
 export const clientSourceSchema = z.enum(CLIENT_SOURCES);
 
 /** A command as sent over HTTP or Socket.IO: the command plus optional envelope fields. */

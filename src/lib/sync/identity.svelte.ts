@@ -7,6 +7,7 @@
  */
 import { createContext } from 'svelte';
 import { ID_PATTERN, newId } from '../domain';
+import { PAGE_HEADERS, type PAGE_SOURCES } from '../protocol';
 
 const KEY = 'kanbridge:identity';
 /** Matches the server's handshake schema (helloSchema). */
@@ -69,3 +70,17 @@ function readSaved(): { name: string; clientId: string; chosen: boolean } | null
 }
 
 export const [getIdentity, setIdentity] = createContext<IdentityStore>();
+
+/**
+ * The headers a page sends with its HTTP requests: the way the change was made and this
+ * browser's guest identity (the same as on its socket), so that events made through a form,
+ * the print page or a wall photo name the real person and source, never "API".
+ */
+export function pageHeaders(source: (typeof PAGE_SOURCES)[number] = 'form'): Record<string, string> {
+	const headers: Record<string, string> = { [PAGE_HEADERS.source]: source };
+	if (typeof localStorage === 'undefined') return headers;
+	const saved = readSaved() ?? new IdentityStore().load();
+	headers[PAGE_HEADERS.clientId] = saved.clientId;
+	headers[PAGE_HEADERS.name] = encodeURIComponent(saved.name);
+	return headers;
+}

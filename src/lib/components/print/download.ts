@@ -5,6 +5,7 @@
  * place of a broken file. The download itself changes nothing: recording the cards as printed
  * is a separate POST, made once the person confirms.
  */
+import { pageHeaders } from '$lib/sync/identity.svelte';
 
 export type DownloadResult = { ok: true; fileName: string; revision: number | null } | { ok: false; message: string };
 
@@ -46,7 +47,7 @@ export async function recordPrint(boardId: string, record: PrintRecord): Promise
   try {
     const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/printed`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...pageHeaders('print'), 'content-type': 'application/json' },
       body: JSON.stringify(record)
     });
     const body: unknown = await res.json().catch(() => null);

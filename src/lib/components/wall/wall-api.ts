@@ -2,6 +2,7 @@
  * The wall-scans API as the review page calls it (design §3): the photo goes up as the request
  * body, the answers come back as JSON, and a refusal carries the server's own words.
  */
+import { pageHeaders } from '$lib/sync/identity.svelte';
 import type { CardId } from '$lib/domain';
 import type { WallApplyResult, WallScan } from '$lib/wall/types';
 
@@ -29,7 +30,7 @@ export function applyMoves(boardId: string, scanId: string, moves: CardId[], ove
 async function call<T>(path: string, body: BodyInit, type: string): Promise<Answer<T>> {
 	let res: Response;
 	try {
-		res = await fetch(path, { method: 'POST', headers: { 'content-type': type }, body });
+		res = await fetch(path, { method: 'POST', headers: { ...pageHeaders('wall'), 'content-type': type }, body });
 	} catch {
 		return { ok: false, code: 'NETWORK', message: 'Could not reach the server. Check the connection and try again.' };
 	}
