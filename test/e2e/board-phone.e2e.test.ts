@@ -138,3 +138,42 @@ describe('card dialog on a phone: Move to', () => {
     expect(await moves(b)).toHaveLength(4);
   });
 });
+
+describe('the board on a phone: one column at a time', () => {
+  it('shows one column filling the width, goes to a column picked in the picker, and the picker follows a swipe', async () => {
+    const b = await makeBoard({ Backlog: ['T1', 'T2'], Ready: ['R1'], Review: ['V1'] });
+    const page = await phone(b);
+    const box = (column: string) => page.locator(`section[data-column-id="${b.col[column]}"]`).boundingBox();
+    const backlog = (await box('Backlog'))!;
+    expect(backlog.x).toBeGreaterThanOrEqual(0);
+    expect(backlog.x + backlog.width).toBeLessThanOrEqual(390);
+    expect(backlog.width).toBeGreaterThan(390 * 0.9);
+    // The next column starts beyond the screen's edge.
+    expect((await box('Ready'))!.x).toBeGreaterThanOrEqual(390);
+
+    const picker = page.getByRole('combobox', { name: 'Column' });
+    expect(await picker.inputValue()).toBe(b.col.Backlog);
+    expect(await picker.locator('option').allTextContents()).toEqual(['Backlog (2)', 'Ready (1)', 'Doing (0 of 3)', 'Review (1)', 'Done (0)']);
+    await picker.selectOption(b.col.Review);
+    await expect.poll(async () => Math.round((await box('Review'))!.x)).toBe(12);
+    expect(await page.locator(`section[data-column-id="${b.col.Review}"] [data-card-id] .title`).allTextContents()).toEqual(['V1']);
+
+    await page.getByRole('button', { name: 'Previous column' }).tap();
+    await expect.poll(async () => Math.round((await box('Doing'))!.x)).toBe(12);
+    expect(await picker.inputValue()).toBe(b.col.Doing);
+
+    // A swipe to the next column: the picker follows.
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x = 0, y = 0) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y, id: 1 }] });
+    await touch('touchStart', 300, 500);
+    for (let i = 1; i <= 10; i++) {
+      await touch('touchMove', 300 - i * 25, 500);
+      await page.waitForTimeout(16);
+    }
+    await touch('touchEnd');
+    await expect.poll(() => picker.inputValue()).toBe(b.col.Review);
+    await expect.poll(async () => Math.round((await box('Review'))!.x)).toBe(12);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+  });
+});
