@@ -191,6 +191,15 @@ describe('board filter', () => {
     await expect.poll(() => shownTitles(page, b, 'Review')).toEqual(['Bug three', 'Bug one']);
     const header = page.locator(`section[data-column-id="${b.col.Review}"] header`);
     expect((await header.locator('.shown').textContent())?.trim()).toContain('2 / 3');
+
+    // A new card the filter hides is added, stays hidden, and the board says so.
+    const ready = page.locator(`section[data-column-id="${b.col.Ready}"]`);
+    await ready.getByRole('button', { name: 'Add a card' }).click();
+    await ready.getByLabel('Title of the new card in Ready').fill('Untagged idea');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => serverTitles(b, 'Ready')).toEqual(['Untagged idea']);
+    await expect.poll(() => page.locator('.toast, [role="status"]').allTextContents()).toContainEqual(expect.stringContaining('Added “Untagged idea” to Ready; the filter hides it'));
+    expect(await shownTitles(page, b, 'Ready')).toEqual([]);
   });
 });
 
