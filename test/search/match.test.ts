@@ -13,7 +13,7 @@ import {
 } from '../../src/lib/search/match';
 
 let n = 0;
-function card(fields: Partial<Card>): Card {
+function card(fields: Partial<Omit<Card, 'code'>> & { code?: string }): Card {
   n++;
   return {
     id: `c_${n}`,
