@@ -10,17 +10,23 @@ import { launchBrowser } from '../helpers/browser';
 import { api, startServer, type RunningServer } from '../helpers/server';
 
 let server: RunningServer;
+let accounts: RunningServer;
 let browser: Browser;
+const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
 
 const SHOTS = process.env.KANBRIDGE_SCREENSHOTS;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ demo: false }), launchBrowser()]);
+  [server, accounts, browser] = await Promise.all([
+    startServer({ demo: false }),
+    startServer({ demo: false, env: { KANBRIDGE_ADMIN_EMAIL: ADMIN.email, KANBRIDGE_ADMIN_PASSWORD: ADMIN.password } }),
+    launchBrowser()
+  ]);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
+  await Promise.all([server?.stop(), accounts?.stop()]);
 });
 
 const SIZES = [
@@ -100,6 +106,40 @@ describe('board header layout', () => {
 
       await page.context().close();
       await other.context().close();
+    });
+  }
+});
+
+describe('board header layout, signed in', () => {
+  for (const size of SIZES) {
+    it(`fits at ${size.width}×${size.height} with the account menu`, async () => {
+      const context = await browser.newContext({
+        viewport: { width: size.width, height: size.height },
+        ...(size.mobile ? { isMobile: true, hasTouch: true } : {})
+      });
+      expect((await context.request.post(`${accounts.url}/api/auth/login`, { data: ADMIN })).status()).toBe(200);
+      const name = 'Customer Onboarding Programme';
+      const r = await context.request.post(`${accounts.url}/api/boards`, { data: { name }, headers: { origin: accounts.url } });
+      expect(r.status()).toBe(201);
+      const board = (await r.json()) as BoardJson;
+      const page = await context.newPage();
+      await page.goto(`${accounts.url}/boards/${board.id}`);
+      await page.locator('[data-status="live"]').waitFor();
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/board-signed-in-${size.width}.png` });
+
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+      const nameBox = await page.evaluate(() => {
+        const el = document.querySelector<HTMLElement>('.bar h1')!;
+        return { width: el.getBoundingClientRect().width, full: el.scrollWidth <= el.clientWidth, title: el.title };
+      });
+      expect(nameBox.width >= 160 || nameBox.full).toBe(true);
+      if (!size.mobile) expect(nameBox.full).toBe(true);
+      expect(nameBox.title).toBe(name);
+      expect(await inViewport(page, '[data-status="live"]')).toBe(true);
+      expect(await inViewport(page, '[data-viewers]')).toBe(true);
+      expect(await inViewport(page, 'nav[aria-label="Board tools"]')).toBe(true);
+      expect(await inViewport(page, 'button[aria-label^="Account menu"]')).toBe(true);
+      await context.close();
     });
   }
 });
