@@ -203,6 +203,34 @@ describe('board filter', () => {
   });
 });
 
+describe('board filter during a drag', () => {
+  it('keeps the hidden cards in the column while a shown card is dragged out of it', async () => {
+    const b = await makeBoard('Search five', [
+      { title: 'Shown bug', column: 'Backlog', tags: ['bug'] },
+      { title: 'Hidden one', column: 'Backlog' },
+      { title: 'Hidden two', column: 'Backlog' }
+    ]);
+    const page = await openBoard(b, '?tag=bug');
+    await expect.poll(() => shownTitles(page, b, 'Backlog')).toEqual(['Shown bug']);
+    const card = await page.locator(`[data-card-id="${b.card['Shown bug'].id}"]`).boundingBox();
+    const zone = await page.locator(`section[data-column-id="${b.col.Ready}"] .zone`).boundingBox();
+    const from = { x: card!.x + card!.width / 2, y: card!.y + card!.height / 2 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 5, from.y + 5, { steps: 3 });
+    await page.mouse.move(zone!.x + zone!.width / 2, zone!.y + 20, { steps: 15 });
+    await page.waitForTimeout(200);
+    // Mid-drag: Backlog still holds its two hidden cards, Ready the one being dragged in.
+    const total = (column: string) => page.locator(`section[data-column-id="${b.col[column]}"] header .shown`).getAttribute('data-total');
+    expect(await total('Backlog')).toBe('2');
+    expect(await total('Ready')).toBe('1');
+    await page.mouse.up();
+    await expect.poll(() => serverTitles(b, 'Ready')).toEqual(['Shown bug']);
+    expect(await serverTitles(b, 'Backlog')).toEqual(['Hidden one', 'Hidden two']);
+    await expect.poll(() => total('Backlog')).toBe('2');
+  });
+});
+
 describe('search across boards', () => {
   it('finds cards on every board from the board list and opens the card', async () => {
     const one = await makeBoard('Apollo', [{ title: 'Launch checklist', column: 'Backlog' }]);
