@@ -17,6 +17,7 @@ import { authRoutes } from './gateway/routes/auth';
 import { boardRoutes } from './gateway/routes/boards';
 import { insightRoutes } from './gateway/routes/insight';
 import { printRoutes } from './gateway/routes/print';
+import { searchRoutes } from './gateway/routes/search';
 import { wallRoutes } from './gateway/routes/wall';
 import { attachSocket, type KServer } from './gateway/socket';
 import { scaleOut } from './scale';
@@ -24,7 +25,7 @@ import type { Storage } from './storage/types';
 import { VERSION } from './paths';
 
 /** Every HTTP API route, feature by feature. */
-export const API_ROUTES: Route[] = [...boardRoutes, ...authRoutes, ...printRoutes, ...insightRoutes, ...wallRoutes];
+export const API_ROUTES: Route[] = [...boardRoutes, ...authRoutes, ...printRoutes, ...insightRoutes, ...wallRoutes, ...searchRoutes];
 
 export interface AppOptions {
   storage: Storage;
