@@ -142,6 +142,9 @@ export function createApiHandler(api: ApiContext, routes: Route[]) {
       if (res.headersSent) {
         res.destroy();
       } else if (err instanceof HttpError) {
+        // A body refused as too large may still be on its way: the connection cannot carry
+        // another request after it, so say that it closes rather than let a client reuse it.
+        if (err.status === 413 && !req.complete) res.setHeader('connection', 'close');
         sendError(res, err);
       } else {
         console.error(`API ${req.method} ${url.pathname} failed:`, err);
