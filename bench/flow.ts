@@ -9,19 +9,11 @@ import { boardMetrics } from '../src/lib/insight/board-metrics';
 import { forecast } from '../src/lib/insight/forecast';
 import { addDays, dayOf } from '../src/lib/insight/time';
 import { seedHistory } from '../test/insight/seed';
+import { medianTime } from './stats';
 
 const RUNS = 5;
 
-function median(fn: () => void): number {
-  fn(); // warm up: JIT and caches
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
-}
+const median = (fn: () => void): number => medianTime(fn, RUNS);
 
 export async function benchFlow(): Promise<Record<string, number>> {
   const now = Date.now();

@@ -9,19 +9,11 @@ import { activity } from '../src/lib/insight/activity';
 import { boardMetrics } from '../src/lib/insight/board-metrics';
 import { checkLog } from '../server/import/check-log';
 import { seedHistory } from '../test/insight/seed';
+import { medianTime } from './stats';
 
 const RUNS = 3;
 
-function median(fn: () => void): number {
-  fn(); // warm up: JIT and caches
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
-}
+const median = (fn: () => void): number => medianTime(fn, RUNS);
 
 export async function benchInsight(): Promise<Record<string, number>> {
   const now = Date.now();

@@ -13,6 +13,7 @@ import {
   type Actor, type BoardEvent, type BoardId, type CardId, type Command, type DecideContext, type EventBody, type OpId
 } from '../src/lib/domain';
 import type { BoardService, HistoricEvent } from './board-service';
+import { seededRandom as random } from '../src/lib/random';
 
 const DAY = 864e5;
 /** How far back the history goes. */
@@ -76,17 +77,6 @@ interface Planned extends Fields {
   due: string | null;
 }
 
-/** A small seeded generator (mulberry32): the same story on every install. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The same moment moved into working hours (Monday to Friday, 09:00–17:30 UTC), never earlier. */
 function workingTime(at: number, rand: () => number): number {

@@ -7,21 +7,11 @@
 import type { BoardEvent } from '../../src/lib/domain';
 import { EXPORT_FORMAT, EXPORT_VERSION, type KanbridgeFile } from '../../server/import/kanbridge-file';
 import { History } from './history';
+import { seededRandom as random } from '../../src/lib/random';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** mulberry32: small, fast and good enough to make a week of stand-ups look random. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VERBS = ['Fix', 'Add', 'Improve', 'Speed up', 'Document', 'Redesign', 'Test', 'Migrate', 'Clean up', 'Review'];
 const THINGS = [

@@ -19,6 +19,7 @@ import { isIsoDate, type BoardEvent } from '../domain';
 import { cardFlows } from './flow';
 import { MAX_PERIOD_DAYS } from './period';
 import { addDays, DAY_MS, dayOf, dayStart, daysFrom, type Day } from './time';
+import { seededRandom as random } from '../random';
 
 export const FORECAST_RUNS = 10_000;
 export const FORECAST_PERCENTILES = [50, 70, 85, 95] as const;
@@ -87,17 +88,6 @@ export function throughputHistory(events: readonly BoardEvent[], historyDays: nu
   return { from, to, daily, finished: daily.reduce((s, n) => s + n, 0) };
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a over the text: the seed of a question. */
 function seedOf(text: string): number {
