@@ -142,7 +142,7 @@ it('copies every board, card, event and code, again only what is new, and refuse
   expect(refused.code).toBe(1);
   expect(refused.out).toContain(`the database holds different data; nothing was copied:\n  board ${busy.id} ("Busy board"): event ${theirs.revision} differs`);
   expect(await withStore(new PostgresStorage(url), contents)).toEqual(before);
-});
+}, 180_000);
 
 it('refuses a code that the database gives to something else', async () => {
   const mine = new ScriptedBoard('Mine');
