@@ -97,7 +97,8 @@ const sections: [string, () => Promise<void>][] = [
   ['wall', () => optional('wall', './wall.ts', 'benchWall')],
   ['insight', () => optional('insight', './insight.ts', 'benchInsight')],
   ['flow', () => optional('flow', './flow.ts', 'benchFlow')],
-  ['scale', () => optional('scale', './scale.ts', 'benchScale')]
+  ['scale', () => optional('scale', './scale.ts', 'benchScale')],
+  ['browser', () => optional('browser', './browser.ts', 'benchBrowser')]
 ];
 
 for (const [name, fn] of sections) {
