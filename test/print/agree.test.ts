@@ -8,9 +8,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { BoardState, Card, CardId, Code, Column, ColumnId, BoardId } from '../../src/lib/domain';
@@ -23,6 +25,7 @@ import { tableMeasure } from '../../src/lib/print/measure';
 import { fontMeasure, renderPdf, textWidthEm } from '../../server/print/render';
 
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
 const PUBLIC_URL = 'http://192.168.1.20:3000';
 const PRINTED_AT = new Date('2026-11-26T09:30:00');
 const TOLERANCE_MM = 0.5;
@@ -178,6 +181,19 @@ describe('the preview measures text as the PDF does', () => {
     const sample = 'Shipped invoices — Café crème brûlée, Ærøskøbing, Łódź, Ελληνικά, Кириллица, 0123456789 +-/·…';
     for (const weight of ['regular', 'bold'] as const) {
       for (const ch of sample) expect(tableMeasure.widthEm(ch, weight), `${weight} ${ch}`).toBeCloseTo(textWidthEm(ch, weight), 6);
+    }
+  });
+
+  it('the font table holds every character of both Noto Sans files, at the advance the font gives it', () => {
+    for (const [weight, file] of [
+      ['regular', '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf'],
+      ['bold', '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf']
+    ] as const) {
+      const font = fontkit.create(readFileSync(require.resolve(file))) as fontkit.Font;
+      for (const cp of font.characterSet) {
+        const ch = String.fromCodePoint(cp);
+        expect(tableMeasure.widthEm(ch, weight), `${weight} U+${cp.toString(16)}`).toBe(font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm);
+      }
     }
   });
 
