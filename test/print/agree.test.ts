@@ -201,3 +201,14 @@ describe('the preview measures text as the PDF does', () => {
     expect(describeJob(id, tableMeasure)).toEqual(describeJob(id, fontMeasure));
   });
 });
+
+describe('titles', () => {
+  it('shrinks a title rather than split a word that fits on a full line ("reworde-d" on A6)', () => {
+    const layout = LAYOUTS.a6;
+    if (layout.kind !== 'cards') throw new Error('a6 is a card layout');
+    const ctx = { origin: PUBLIC_URL, boardName: BOARD.name, printedOn: '2026-11-26' };
+    const d = describeCard(layout, card(3, 'Task 3, reworded'), ctx, fontMeasure);
+    expect(d.title.lines.map((l) => l.text).join(' ')).toBe('Task 3, reworded');
+    expect(d.title.sizePt).toBeLessThan(layout.style.titleMaxPt);
+  });
+});

@@ -237,8 +237,9 @@ export interface FittedText {
 
 /**
  * Wraps text into a box at the largest size from `maxPt` down to `minPt` (half-point steps)
- * at which it fits. Words are never split, except a word wider than a whole line (split with
- * a hyphen). When even `minPt` is too large, the lines that fit are kept and the last one
+ * at which it fits. Words are never split, except a word wider than a whole line at every size
+ * that fits (split with a hyphen): a smaller size that keeps every word whole wins over a
+ * larger one that splits one. When even `minPt` is too large, the lines that fit are kept and the last one
  * ends with "…".
  */
 export function fitText(text: string, opts: FitOptions, m: Measure): FittedText {
@@ -252,10 +253,17 @@ export function fitText(text: string, opts: FitOptions, m: Measure): FittedText 
   const result = (size: number, lines: string[], ellipsised: boolean): FittedText =>
     ({ size, lines, firstBaseline: ASCENT * size, leading: LEADING * size, ellipsised });
 
+  // The largest size at which no word is split; failing that, the largest at which the text
+  // fits with a word split (a word too long for any line at any size).
+  let split: FittedText | null = null;
   for (let size = opts.maxPt; size >= opts.minPt; size -= 0.5) {
     const { lines } = linesFor(size);
-    if (heightOf(lines.length, size) <= opts.height) return result(size, lines.map((l) => l.text), false);
+    if (heightOf(lines.length, size) > opts.height) continue;
+    const fitted = result(size, lines.map((l) => l.text), false);
+    if (!lines.some((l) => l.hyphenated)) return fitted;
+    split ??= fitted;
   }
+  if (split) return split;
   const size = opts.minPt;
   const { lines, widthAt } = linesFor(size);
   const keep = Math.max(1, Math.floor((opts.height / size - ASCENT - DESCENT) / LEADING) + 1);
