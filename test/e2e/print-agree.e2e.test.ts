@@ -66,6 +66,9 @@ function lineBox(line: TextLine): Box {
   return { ...b, w: b.w + line.spacingPt / PT_PER_MM };
 }
 
+/** The lines' texts, without the space each keeps after it (out of the flow, for reading). */
+const texts = (all: string[]) => all.map((t) => t.trimEnd());
+
 function expectClose(actual: Box, expected: Box, what: string): void {
   for (const k of ['x', 'y', 'w', 'h'] as const) {
     expect(Math.abs(actual[k] - expected[k]), `${what}: ${k} is ${actual[k].toFixed(2)} mm, described ${expected[k].toFixed(2)} mm`)
@@ -117,13 +120,13 @@ describe('print preview', () => {
         const name = `${id} item ${i + 1}`;
 
         const titles = item.locator('[data-print-text="title"]');
-        expect(await titles.allTextContents(), `${name} title lines`).toEqual(d.title.lines.map((l) => l.text));
+        expect(texts(await titles.allTextContents()), `${name} title lines`).toEqual(d.title.lines.map((l) => l.text));
         for (const [k, line] of d.title.lines.entries()) {
           expectClose(await boxMm(titles.nth(k), origin, mmPerPx), lineBox(line), `${name} title line ${k + 1} (${line.text})`);
         }
         const codeLine: TextLine = d.kind === 'card' ? d.code : d.lines.find((l) => l.text === (d.kind === 'column-sign' ? board.columns[i].code : `Board code ${board.code}`))!;
         const code = item.locator('[data-print-text="code"]');
-        expect(await code.textContent(), `${name} code`).toBe(codeLine.text);
+        expect((await code.textContent())?.trimEnd(), `${name} code`).toBe(codeLine.text);
         expectClose(await boxMm(code, origin, mmPerPx), lineBox(codeLine), `${name} code`);
         expectClose(await boxMm(item.locator('svg.qr'), origin, mmPerPx), d.qr, `${name} QR symbol`);
       }
@@ -132,7 +135,7 @@ describe('print preview', () => {
     if (layout.kind === 'cards') {
       // "Shipped" alone on a card: one line, whole.
       const shipped = board.cards.find((c) => c.title === 'Shipped')!;
-      await expect.poll(() => page.locator(`[data-card-id="${shipped.id}"] [data-print-text="title"]`).allTextContents()).toEqual(['Shipped']);
+      await expect.poll(() => page.locator(`[data-card-id="${shipped.id}"] [data-print-text="title"]`).allTextContents().then(texts)).toEqual(['Shipped']);
     }
   });
 });
