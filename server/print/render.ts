@@ -23,9 +23,12 @@ import PDFDocument from 'pdfkit';
 import type QRCode from 'qrcode';
 import type { BoardState, Card, Column } from '../../src/lib/domain';
 import { localDate } from '../../src/lib/print/date';
+import {
+  INK, INK_FAINT, RULE, describeBoardSign, describeCard, describeColumnSign, fitLine as fitLineWith, fitText as fitTextWith,
+  type CardDescription, type FitOptions, type FittedText, type Measure, type QrBox, type SignDescription, type TextLine, type Weight
+} from '../../src/lib/print/describe';
 import { qrFor, quietZone } from '../../src/lib/print/qr';
-import { encodePayload, payloadPath } from '../../src/lib/qr/payload';
-import { LAYOUTS, mm, pageSizePt, slotBox, type CardSheetLayout, type LayoutId, type SignLayout, type SlotBox } from './layouts';
+import { LAYOUTS, mm, pageSizePt, slotBox, type CardSheetLayout, type LayoutId, type SlotBox } from './layouts';
 import { NothingToPrintError } from './select';
 
 // The renderer's QR helpers, where its tests and benchmarks look for them.
@@ -36,7 +39,7 @@ const require = createRequire(import.meta.url);
 /* ------------------------------------------------------------------------------------------ */
 /* Fonts                                                                                       */
 
-export type Weight = 'regular' | 'bold';
+export type { FitOptions, FittedText, Weight };
 
 /** Fallback order per weight: the first font that has a code point's glyph draws it. */
 const FONT_FILES: Record<Weight, string[]> = {
@@ -189,170 +192,17 @@ export class Pen {
 /* ------------------------------------------------------------------------------------------ */
 /* Fitting text                                                                                */
 
-/** Glyph extent above and below the baseline, and baseline-to-baseline, in em. */
-const ASCENT = 0.95;
-const DESCENT = 0.27;
-const LEADING = 1.22;
-const ELLIPSIS = '…';
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const LineBreaker = require('linebreak') as new (text: string) => {
-  nextBreak(): { position: number; required: boolean } | null;
-};
-
-interface Segment {
-  text: string;
-  /** Width with and without the trailing spaces (which hang past the line's end). */
-  em: number;
-  trimmedEm: number;
-}
-
-/** Pieces of text between Unicode line-break opportunities (UAX #14; CJK breaks per character). */
-function segmentsOf(text: string, weight: Weight): Segment[] {
-  const out: Segment[] = [];
-  const breaker = new LineBreaker(text);
-  let last = 0;
-  for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) {
-    const piece = text.slice(last, bk.position);
-    last = bk.position;
-    if (piece) out.push({ text: piece, em: textWidthEm(piece, weight), trimmedEm: textWidthEm(piece.trimEnd(), weight) });
-  }
-  return out;
-}
-
-interface Line {
-  text: string;
-  /** The line ends inside a word that was too long for any line (shown with a hyphen). */
-  hyphenated: boolean;
-}
-
-const WORDISH = /[\p{L}\p{N}]/u;
-
-/**
- * Cuts the longest head off `word` that fits in `maxEm`, with a hyphen when the cut falls
- * between letters or digits. Always takes at least one grapheme.
- */
-function cutWord(word: string, maxEm: number, weight: Weight): { head: Line; rest: string } {
-  const parts = [...graphemes.segment(word)].map((s) => s.segment);
-  const hyphenEm = textWidthEm('-', weight);
-  let em = 0;
-  let i = 0;
-  for (; i < parts.length - 1; i++) {
-    const next = em + textWidthEm(parts[i], weight);
-    const hyphen = WORDISH.test(parts[i]) && WORDISH.test(parts[i + 1]);
-    if (i > 0 && next + (hyphen ? hyphenEm : 0) > maxEm) break;
-    em = next;
-  }
-  const headText = parts.slice(0, i).join('');
-  const hyphenated = WORDISH.test(parts[i - 1] ?? '') && WORDISH.test(parts[i] ?? '');
-  return { head: { text: headText + (hyphenated ? '-' : ''), hyphenated }, rest: parts.slice(i).join('') };
-}
-
-/** Greedy wrap; `maxEmAt(i)` is the width available to line i. */
-function wrap(segments: Segment[], maxEmAt: (line: number) => number, weight: Weight): Line[] {
-  const lines: Line[] = [];
-  let cur = '';
-  let curEm = 0;
-  const flush = () => {
-    lines.push({ text: cur.trimEnd(), hyphenated: false });
-    cur = '';
-    curEm = 0;
-  };
-  for (const seg of segments) {
-    if (cur && curEm + seg.trimmedEm > maxEmAt(lines.length)) flush();
-    if (cur || seg.trimmedEm <= maxEmAt(lines.length)) {
-      cur += seg.text;
-      curEm += seg.em;
-      continue;
-    }
-    // A word wider than a whole line: the only case where a word is split across lines.
-    let rest = seg.text;
-    while (textWidthEm(rest.trimEnd(), weight) > maxEmAt(lines.length)) {
-      const cut = cutWord(rest, maxEmAt(lines.length), weight);
-      lines.push(cut.head);
-      rest = cut.rest;
-    }
-    cur = rest;
-    curEm = textWidthEm(rest, weight);
-  }
-  if (cur.trim()) flush();
-  return lines;
-}
-
-/** Shortens `text` until `text…` fits in `maxEm`; cuts between graphemes. */
-function withEllipsis(text: string, maxEm: number, weight: Weight): string {
-  const parts = [...graphemes.segment(text)].map((s) => s.segment);
-  const ellipsisEm = textWidthEm(ELLIPSIS, weight);
-  let em = textWidthEm(text, weight);
-  while (parts.length && em + ellipsisEm > maxEm) em -= textWidthEm(parts.pop()!, weight);
-  return parts.join('').trimEnd() + ELLIPSIS;
-}
-
-/**
- * User text as one plain line: line breaks, tabs and other control characters become single
- * spaces (the domain already collapses whitespace in titles; imported or older data may not).
- */
-function plain(text: string): string {
-  return text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-}
+/** Text measured with the real fonts, for src/lib/print/describe.ts. */
+export const fontMeasure: Measure = { widthEm: textWidthEm };
 
 /** `text` if it fits on one line of `maxWidth` points, else its start and an ellipsis. */
 export function fitLine(raw: string, weight: Weight, size: number, maxWidth: number): string {
-  const text = plain(raw);
-  const maxEm = maxWidth / size;
-  return textWidthEm(text, weight) <= maxEm ? text : withEllipsis(text, maxEm, weight);
+  return fitLineWith(raw, weight, size, maxWidth, fontMeasure);
 }
 
-export interface FitOptions {
-  weight: Weight;
-  maxPt: number;
-  minPt: number;
-  /** Box in points. */
-  width: number;
-  height: number;
-  /** The top `until` points of the box are only `width` wide (text flows round the QR code). */
-  narrow?: { width: number; until: number };
-}
-
-export interface FittedText {
-  size: number;
-  lines: string[];
-  /** Distance from the box top to the first baseline, and between baselines, in points. */
-  firstBaseline: number;
-  leading: number;
-  /** Some of the text did not fit and the last line ends with "…". */
-  ellipsised: boolean;
-}
-
-/**
- * Wraps text into a box at the largest size from `maxPt` down to `minPt` (half-point steps)
- * at which it fits. Words are never split, except a word wider than a whole line (split with
- * a hyphen). When even `minPt` is too large, the lines that fit are kept and the last one
- * ends with "…".
- */
+/** Wraps text into a box at the largest size that fits (see describe.ts), measured with the real fonts. */
 export function fitText(text: string, opts: FitOptions): FittedText {
-  const segments = segmentsOf(plain(text), opts.weight);
-  const linesFor = (size: number) => {
-    const widthAt = (i: number) =>
-      (opts.narrow && i * LEADING * size < opts.narrow.until ? opts.narrow.width : opts.width) / size;
-    return { widthAt, lines: wrap(segments, widthAt, opts.weight) };
-  };
-  const heightOf = (n: number, size: number) => ((n - 1) * LEADING + ASCENT + DESCENT) * size;
-  const result = (size: number, lines: string[], ellipsised: boolean): FittedText =>
-    ({ size, lines, firstBaseline: ASCENT * size, leading: LEADING * size, ellipsised });
-
-  for (let size = opts.maxPt; size >= opts.minPt; size -= 0.5) {
-    const { lines } = linesFor(size);
-    if (heightOf(lines.length, size) <= opts.height) return result(size, lines.map((l) => l.text), false);
-  }
-  const size = opts.minPt;
-  const { lines, widthAt } = linesFor(size);
-  const keep = Math.max(1, Math.floor((opts.height / size - ASCENT - DESCENT) / LEADING) + 1);
-  if (lines.length <= keep) return result(size, lines.map((l) => l.text), false);
-  const last = lines[keep - 1];
-  const lastText = last.hyphenated ? last.text.slice(0, -1) : last.text;
-  const kept = lines.slice(0, keep - 1).map((l) => l.text);
-  return result(size, [...kept, withEllipsis(lastText, widthAt(keep - 1), opts.weight)], true);
+  return fitTextWith(text, opts, fontMeasure);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -380,17 +230,6 @@ function drawQr(doc: PDFKit.PDFDocument, qr: QRCode.QRCode, x: number, y: number
 /* ------------------------------------------------------------------------------------------ */
 /* Drawing                                                                                     */
 
-const INK = '#111111';
-const INK_SOFT = '#3d3d3d';
-const INK_FAINT = '#6b6b6b';
-const RULE = '#9a9a9a';
-
-interface JobContext {
-  pen: Pen;
-  board: BoardState;
-  publicUrl: string;
-  printedAt: Date;
-}
 
 /** Cut marks: short lines in the margin continuing each cut line, clear of the cards. */
 function drawCutMarks(doc: PDFKit.PDFDocument, layout: CardSheetLayout): void {
@@ -426,172 +265,39 @@ function drawPersonIcon(doc: PDFKit.PDFDocument, x: number, baseline: number, si
 
 /**
  * One card: code (top left, for typing when a camera is not at hand), title (wrapped round
- * the QR code, as large as fits), then from the bottom up: the revision stamp, tags, and
- * assignee with due date and estimate. Rows without data are left out, giving the title room.
- */
-function drawCard(ctx: JobContext, layout: CardSheetLayout, card: Card, box: SlotBox): void {
-  const { pen } = ctx;
+
+/** A line of a description, placed `(ox, oy)` points from the page's top-left corner. */
+function paintLine(pen: Pen, t: TextLine, ox: number, oy: number): void {
+  pen.line(t.text, ox + mm(t.x), oy + mm(t.baseline), t.weight, t.sizePt, t.color, t.spacingPt);
+}
+
+function paintQr(doc: PDFKit.PDFDocument, q: QrBox, ox: number, oy: number): void {
+  drawQr(doc, qrFor(q.payload), ox + mm(q.x), oy + mm(q.y), mm(q.w));
+}
+
+/** Paints a card's description into its slot. */
+function paintCard(pen: Pen, d: CardDescription, box: SlotBox): void {
   const { doc } = pen;
-  const st = layout.style;
-  const pad = mm(st.padMm);
-  const left = box.x + pad;
-  const right = box.x + box.w - pad;
-
-  const qr = qrFor(encodePayload(ctx.publicUrl, { kind: 'card', code: card.code }));
-  const side = mm(st.qrMm);
-  const quiet = quietZone(qr, side);
-  const edge = Math.max(pad, quiet);
-  const qx = box.x + box.w - edge - side;
-  const qy = box.y + edge;
-  drawQr(doc, qr, qx, qy, side);
-  // Text stays out of the quiet zone; below it, rows get the full width.
-  const qrZoneBottom = qy + side + quiet;
-  const besideQr = qx - quiet;
-  const rightAt = (top: number) => (top < qrZoneBottom ? besideQr : right);
-
-  const codeSize = st.codePt;
-  const codeBaseline = box.y + pad + codeSize * 0.74;
-  pen.line(card.code, left, codeBaseline, 'bold', codeSize, INK_SOFT, codeSize * 0.08);
-
-  // Bottom-up rows.
-  const meta = st.metaPt;
-  let bottom = box.y + box.h - pad;
-
-  const stampSize = Math.max(5.5, meta * 0.68);
-  const stampBaseline = bottom - stampSize * 0.22;
-  const stampTail = ` · rev ${card.revision} · printed ${localDate(ctx.printedAt)}`;
-  const stampTop = stampBaseline - stampSize * 0.74;
-  const tailWidth = pen.width(stampTail, 'regular', stampSize);
-  const boardName = fitLine(ctx.board.name, 'regular', stampSize, Math.max(0, rightAt(stampTop) - left - tailWidth));
-  pen.line(boardName + stampTail, left, stampBaseline, 'regular', stampSize, INK_FAINT);
-  bottom = stampTop - meta * 0.55;
-
-  if (card.tags.length) {
-    const tagSize = meta * 0.86;
-    const chipH = tagSize * 1.55;
-    const chipTop = bottom - chipH;
-    drawTags(pen, card.tags, left, chipTop, rightAt(chipTop) - left, tagSize, chipH);
-    bottom = chipTop - meta * 0.45;
+  const { x, y } = box;
+  paintQr(doc, d.qr, x, y);
+  paintLine(pen, d.code, x, y);
+  paintLine(pen, d.stamp, x, y);
+  for (const chip of d.chips) {
+    doc.roundedRect(x + mm(chip.x), y + mm(chip.y), mm(chip.w), mm(chip.h), mm(chip.r)).lineWidth(0.6).strokeColor(RULE).stroke();
+    paintLine(pen, chip.label, x, y);
   }
-
-  const facts = [card.due ? `Due ${card.due}` : '', card.estimate !== null ? `Est. ${card.estimate}` : '']
-    .filter(Boolean).join('  ·  ');
-  if (card.assignee || facts) {
-    const baseline = bottom - meta * 0.25;
-    const rowTop = baseline - meta * 0.8;
-    const rowRight = rightAt(rowTop);
-    const factsWidth = facts ? pen.width(facts, 'bold', meta) : 0;
-    if (facts) pen.line(facts, rowRight - factsWidth, baseline, 'bold', meta, INK);
-    if (card.assignee) {
-      const icon = drawPersonIcon(doc, left, baseline, meta);
-      const room = rowRight - left - icon - meta * 0.35 - (facts ? factsWidth + meta : 0);
-      pen.line(fitLine(card.assignee, 'regular', meta, room), left + icon + meta * 0.35, baseline, 'regular', meta, INK);
-    }
-    bottom = rowTop - meta * 0.5;
-  }
-
-  const titleTop = codeBaseline + codeSize * 0.55;
-  const fitted = fitText(card.title, {
-    weight: 'bold', maxPt: st.titleMaxPt, minPt: st.titleMinPt,
-    width: right - left, height: bottom - titleTop,
-    narrow: { width: besideQr - left, until: qrZoneBottom - titleTop }
-  });
-  fitted.lines.forEach((text, i) => {
-    pen.line(text, left, titleTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK);
-  });
+  if (d.more) paintLine(pen, d.more, x, y);
+  if (d.facts) paintLine(pen, d.facts, x, y);
+  if (d.person) drawPersonIcon(doc, x + mm(d.person.x), y + mm(d.person.baseline), d.person.sizePt);
+  if (d.assignee) paintLine(pen, d.assignee, x, y);
+  for (const line of d.title.lines) paintLine(pen, line, x, y);
 }
 
-/** Tags as outlined chips on one row; those that do not fit are counted ("+3"). */
-function drawTags(pen: Pen, tags: string[], x: number, top: number, width: number, size: number, h: number): void {
-  const { doc } = pen;
-  const padX = size * 0.5;
-  const gap = size * 0.4;
-  const baseline = top + h / 2 + size * 0.34;
-  const moreWidth = (n: number) => pen.width(`+${n}`, 'bold', size);
-  let cx = x;
-  for (let i = 0; i < tags.length; i++) {
-    const remaining = tags.length - i - 1;
-    const reserve = remaining ? gap + moreWidth(remaining) : 0;
-    const room = x + width - cx - reserve - 2 * padX;
-    const label = fitLine(tags[i], 'regular', size, Math.min(room, width * 0.5));
-    const labelWidth = pen.width(label, 'regular', size);
-    if (room < size * 2 || labelWidth > room) {
-      pen.line(`+${tags.length - i}`, cx, baseline, 'bold', size, INK_SOFT);
-      return;
-    }
-    doc.roundedRect(cx, top, labelWidth + 2 * padX, h, h * 0.3).lineWidth(0.6).strokeColor(RULE).stroke();
-    pen.line(label, cx + padX, baseline, 'regular', size, INK_SOFT);
-    cx += labelWidth + 2 * padX + gap;
-  }
-}
-
-/**
- * A column sign, A4 landscape: board name, column name as large as fits, WIP limit, code,
- * and a 120 mm QR code on the right that a phone reads from across the room.
- */
-function drawColumnSign(ctx: JobContext, layout: SignLayout, column: Column): void {
-  const { pen } = ctx;
-  const [w, h] = pageSizePt(layout.id);
-  const margin = mm(15);
-  const qr = qrFor(encodePayload(ctx.publicUrl, { kind: 'column', code: column.code }));
-  const side = mm(layout.qrMm);
-  const quiet = quietZone(qr, side);
-  const qx = w - Math.max(margin, quiet) - side;
-  const qy = (h - side) / 2;
-  drawQr(pen.doc, qr, qx, qy, side);
-
-  const left = margin;
-  const textWidth = qx - quiet - left;
-  pen.line(fitLine(ctx.board.name, 'regular', 16, textWidth), left, mm(24), 'regular', 16, INK_FAINT);
-
-  const nameTop = mm(34);
-  const nameBottom = mm(128);
-  const fitted = fitText(column.name, { weight: 'bold', maxPt: 96, minPt: 30, width: textWidth, height: nameBottom - nameTop });
-  fitted.lines.forEach((text, i) => {
-    pen.line(text, left, nameTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK);
-  });
-
-  const wip = column.wipLimit === null ? 'No WIP limit' : `WIP limit ${column.wipLimit}${column.wipHard ? ' (hard)' : ''}`;
-  pen.line(wip, left, mm(146), 'bold', 30, column.wipLimit === null ? INK_FAINT : INK);
-
-  pen.line(column.code, left, mm(176), 'bold', 30, INK_SOFT, 2.5);
-  pen.line('Scan to move the selected cards into this column', left, mm(186), 'regular', 13, INK_FAINT);
-  pen.line(`Printed ${localDate(ctx.printedAt)} · board rev ${ctx.board.revision}`, left, h - mm(12), 'regular', 8, INK_FAINT);
-}
-
-/**
- * The board sign, A4 portrait: board name, a 120 mm QR code that opens the board's scanner
- * (join a stand-up), and the same address typed out for a laptop without a camera.
- */
-function drawBoardSign(ctx: JobContext, layout: SignLayout): void {
-  const { pen } = ctx;
-  const { board } = ctx;
-  const [w, h] = pageSizePt(layout.id);
-  const margin = mm(18);
-  const cx = w / 2;
-
-  const fitted = fitText(board.name, { weight: 'bold', maxPt: 60, minPt: 24, width: w - 2 * margin, height: mm(44) });
-  const nameTop = mm(22);
-  fitted.lines.forEach((text, i) => {
-    const baseline = nameTop + fitted.firstBaseline + i * fitted.leading;
-    pen.centred(text, cx, baseline, 'bold', fitted.size, INK);
-  });
-  pen.centred('Scan to open the board scanner', cx, mm(76), 'regular', 18, INK_SOFT);
-
-  // The symbol sits low enough that its quiet zone clears the line above.
-  const qr = qrFor(encodePayload(ctx.publicUrl, { kind: 'board', code: board.code }));
-  const side = mm(layout.qrMm);
-  const top = mm(82) + quietZone(qr, side);
-  drawQr(pen.doc, qr, cx - side / 2, top, side);
-  const below = top + side + quietZone(qr, side);
-
-  // The address as a person types it: the origin as configured, then the payload's path.
-  const url = ctx.publicUrl.replace(/\/+$/, '') + payloadPath({ kind: 'board', code: board.code });
-  // Shrunk rather than cut: half an address cannot be typed.
-  const urlSize = Math.max(9, Math.min(20, Math.floor(((w - 2 * margin) / textWidthEm(url, 'bold')) * 2) / 2));
-  pen.centred(fitLine(url, 'bold', urlSize, w - 2 * margin), cx, below + mm(6), 'bold', urlSize, INK);
-  pen.centred(`Board code ${board.code}`, cx, below + mm(15), 'regular', 14, INK_FAINT);
-  pen.centred(`Printed ${localDate(ctx.printedAt)} · rev ${board.revision}`, cx, h - mm(12), 'regular', 8, INK_FAINT);
+/** Paints a sign's description on its page. */
+function paintSign(pen: Pen, d: SignDescription): void {
+  paintQr(pen.doc, d.qr, 0, 0);
+  for (const line of d.title.lines) paintLine(pen, line, 0, 0);
+  for (const line of d.lines) paintLine(pen, line, 0, 0);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -627,7 +333,10 @@ export async function renderPdf(input: RenderInput, out: NodeJS.WritableStream):
     margin: 0,
     info: { Title: `${input.board.name}: ${layout.label}`, Creator: 'Kanbridge', CreationDate: input.printedAt }
   });
-  const ctx: JobContext = { pen: new Pen(doc), board: input.board, publicUrl: input.publicUrl, printedAt: input.printedAt };
+  const pen = new Pen(doc);
+  const printedOn = localDate(input.printedAt);
+  const cardContext = { origin: input.publicUrl, boardName: input.board.name, printedOn };
+  const signContext = { ...cardContext, revision: input.board.revision };
 
   // Settles when `out` has finished; rejects as soon as it fails or closes early.
   const done = finished(out);
@@ -647,9 +356,9 @@ export async function renderPdf(input: RenderInput, out: NodeJS.WritableStream):
       pages++;
       if (layout.kind === 'cards' && layout.cutMarks) drawCutMarks(doc, layout);
     }
-    if (layout.kind === 'cards') drawCard(ctx, layout, input.cards[i], box);
-    else if (layout.kind === 'column-signs') drawColumnSign(ctx, layout, columns[i]);
-    else drawBoardSign(ctx, layout);
+    if (layout.kind === 'cards') paintCard(pen, describeCard(layout, input.cards[i], cardContext, fontMeasure), box);
+    else if (layout.kind === 'column-signs') paintSign(pen, describeColumnSign(layout, columns[i], signContext, fontMeasure));
+    else paintSign(pen, describeBoardSign(layout, input.board, signContext, fontMeasure));
   }
   doc.end();
   await done;
