@@ -81,3 +81,28 @@ describe('lowdb snapshot of a big board', () => {
     expect(await reopened.loadBoard(board.id)).toEqual(latest);
   });
 });
+
+describe('lowdb applying a big written batch', () => {
+  it('hands the event loop back between slices of it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kanbridge-slices-'));
+    dirs.push(dir);
+    const storage = await openStore(dir);
+    const board = new ScriptedBoard();
+    for (let i = 0; i < 2_000; i++) board.addCard(`Card ${i}`, i % 3);
+    // A clock that moves on at every reading: every check finds the slice used up.
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 100));
+    let turns = 0;
+    let pending = true;
+    const tick = () => {
+      turns++;
+      if (pending) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await storage.append(board.id, board.events);
+    pending = false;
+    vi.restoreAllMocks();
+    expect(turns).toBeGreaterThan(50);
+    expect(await storage.loadBoard(board.id)).toEqual(JSON.parse(JSON.stringify(board.state)));
+  });
+});
