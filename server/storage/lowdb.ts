@@ -496,26 +496,28 @@ const SNAPSHOT_SLICE = 1 << 20;
 
 interface BoardPart {
   id: BoardId;
-  /** The board without its cards, as JSON up to where its `cards` begin. */
-  head: string;
+  /** The board's revision at `logOffset`: a card changed since is taken out of turn, one created since is not written. */
+  revision: number;
+  /** The board without its cards, as at `logOffset` (copied: columns and order change in place). */
+  rest: Omit<BoardState, 'cards'>;
   cards: BoardState['cards'];
-  /** Its card ids at `logOffset`, in the order they are written. */
-  ids: string[];
-  /** Those of `ids` not written yet (or handed over early). */
-  remaining: Set<string>;
-  /** Cards taken out of turn, before an event changed them, not written yet. */
+  /** Card ids in the order they are written, read when the board's turn comes. */
+  ids: string[] | null;
+  written: Set<string>;
+  /** Cards taken out of turn, before an event changed them. */
+  taken: Set<string>;
   early: string[];
   next: number;
-  started: boolean;
   first: boolean;
+  done: boolean;
 }
 
 /**
  * A snapshot of the table as it was at `logOffset`, handed out in slices of JSON text
  * (`next`), while events go on being applied: before each is applied, `beforeApply` takes the
- * cards it changes as they still are. Everything else a board holds (columns, order, name…)
- * is serialised at the start, as are the code index (whose owners are never changed) and
- * the block offsets (copied: their arrays grow).
+ * cards it changes as they still are. What else a board holds (columns, order, name…) is
+ * copied at the start, as are the code index (whose owners are never changed) and the block
+ * offsets (their arrays grow); the cards are read in their turn.
  */
 class SnapshotWriter {
   private readonly parts: BoardPart[];
@@ -528,11 +530,10 @@ class SnapshotWriter {
 
   constructor(readonly logOffset: number, entries: { states: BoardState[]; codes: [Code, CodeOwner][] }, blocks: Map<BoardId, number[]>) {
     this.parts = entries.states.map((state) => {
-      const { cards, ...rest } = state;
-      const ids = Object.keys(cards);
+      const { cards, order, ...fields } = state;
+      const rest = { ...structuredClone(fields), order: Object.fromEntries(Object.entries(order).map(([column, ids]) => [column, ids.slice()])) } as Omit<BoardState, 'cards'>;
       const part: BoardPart = {
-        id: state.id, head: `${JSON.stringify(rest).slice(0, -1)},"cards":{`, cards, ids, remaining: new Set(ids),
-        early: [], next: 0, started: false, first: true
+        id: state.id, revision: state.revision, rest, cards, ids: null, written: new Set(), taken: new Set(), early: [], next: 0, first: true, done: false
       };
       this.byId.set(state.id, part);
       return part;
@@ -544,10 +545,14 @@ class SnapshotWriter {
   /** Called before `e` is applied to the table: keeps the cards it changes as they are. */
   beforeApply(e: BoardEvent): void {
     const part = this.byId.get(e.boardId);
-    if (!part || part.remaining.size === 0) return;
+    if (!part || part.done) return;
     for (const id of changedCards(e)) {
-      if (!part.remaining.delete(id)) continue;
-      part.early.push(cardEntry(id, part.cards[id as keyof BoardState['cards']]));
+      if (part.taken.has(id) || part.written.has(id)) continue;
+      const card = part.cards[id as keyof BoardState['cards']];
+      // Not taken yet, so unchanged since `logOffset` if it existed then: newer means created since.
+      if (!card || card.revision > part.revision) continue;
+      part.taken.add(id);
+      part.early.push(cardEntry(id, card));
     }
   }
 
@@ -570,9 +575,9 @@ class SnapshotWriter {
           this.stage = 'codes';
           continue;
         }
-        if (!part.started) {
-          add(`${this.board === 0 ? '' : ','}${JSON.stringify(part.id)}:${part.head}`);
-          part.started = true;
+        if (!part.ids) {
+          add(`${this.board === 0 ? '' : ','}${JSON.stringify(part.id)}:${JSON.stringify(part.rest).slice(0, -1)},"cards":{`);
+          part.ids = Object.keys(part.cards);
         }
         const comma = () => {
           if (part.first) {
@@ -582,13 +587,19 @@ class SnapshotWriter {
           return ',';
         };
         for (const entry of part.early.splice(0)) add(comma() + entry);
-        while (size < SNAPSHOT_SLICE && part.next < part.ids.length) {
-          const id = part.ids[part.next++];
-          if (!part.remaining.delete(id)) continue;
-          add(comma() + cardEntry(id, part.cards[id as keyof BoardState['cards']]));
+        const ids = part.ids;
+        while (size < SNAPSHOT_SLICE && part.next < ids.length) {
+          const id = ids[part.next++];
+          const card = part.cards[id as keyof BoardState['cards']];
+          if (part.taken.has(id) || card.revision > part.revision) continue;
+          part.written.add(id);
+          add(comma() + cardEntry(id, card));
         }
-        if (part.next < part.ids.length) continue;
+        if (part.next < ids.length) continue;
         for (const entry of part.early.splice(0)) add(comma() + entry);
+        part.done = true;
+        part.written.clear();
+        part.taken.clear();
         add('}}');
         this.board++;
       } else if (this.stage === 'codes') {
