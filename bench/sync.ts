@@ -27,7 +27,7 @@ async function bundle(): Promise<string> {
 }
 
 export async function startServer(mode: string, cards: number): Promise<Server> {
-  const child = spawn(process.execPath, [await bundle(), mode, String(cards)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), await bundle(), mode, String(cards)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

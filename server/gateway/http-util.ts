@@ -34,7 +34,9 @@ export async function sendJsonSliced(res: ServerResponse, status: number, body: 
     const more = res.write(`${i > 0 ? ',' : ''}${part.slice(1, -1)}`);
     if (res.destroyed) return;
     if (!more) await new Promise<void>((resolve) => res.once('drain', () => resolve()).once('close', () => resolve()));
-    else await new Promise<void>((resolve) => setImmediate(resolve));
+    // After a drain too: a socket whose reader keeps up drains in a nextTick, so waiting for
+    // it alone would write every slice without the event loop getting a turn in between.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   res.end(']}');
 }

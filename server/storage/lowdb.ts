@@ -10,9 +10,10 @@
  *   It is rewritten now and then (compaction: every `compactEvery` events and on close),
  *   never on the append path, so an append costs the same on a 100,000-card board as on an
  *   empty one. Losing it costs only time: without it, the whole log is replayed.
- *   Serialising the states blocks the event loop (about half a second for 100,000 cards),
- *   so a large snapshot is rewritten only once the log has grown by half its size: on
- *   average each appended byte then costs at most two bytes of snapshot.
+ *   It is written a slice at a time (SnapshotWriter), so the event loop is not held up
+ *   however big a board is; appends go on meanwhile. Writing it still costs work, so a
+ *   large snapshot is rewritten only once the log has grown by half its size: on average
+ *   each appended byte then costs at most two bytes of snapshot.
  * - kanbridge.lock: one server per directory (lock.ts).
  *
  * Invariants:
@@ -26,7 +27,7 @@
  *   ones are read back from the log, starting at the block offset before them;
  * - a line starts with `{"boardId":…,` so a reader skips other boards' lines unparsed.
  */
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -115,6 +116,8 @@ export class LowdbStorage implements Storage {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
+  /** The snapshot being written, if any. */
+  private writer: SnapshotWriter | null = null;
   /** Set when a write to the log failed: what is on disk is then unknown, so writes stop. */
   private failure: Error | null = null;
 
@@ -255,23 +258,31 @@ export class LowdbStorage implements Storage {
   }
 
   private async writeSnapshot(): Promise<void> {
-    const { states, codes } = this.table.entries();
-    const snapshot: Snapshot = {
-      format: 1,
-      logOffset: this.appliedOffset,
-      boards: Object.fromEntries(states.map((s) => [s.id, s])),
-      codes: Object.fromEntries(codes),
-      blocks: Object.fromEntries(this.blocks)
-    };
+    // Everything the snapshot holds is taken at `logOffset`, in this synchronous step; it is
+    // then written a slice at a time, yielding to the event loop between slices (serialising
+    // a 100,000-card board in one go holds it up for a second or more). Events applied
+    // meanwhile first hand the snapshot the cards they are about to change (`applyEvent`).
+    const writer = new SnapshotWriter(this.appliedOffset, this.table.entries(), this.blocks);
     this.sinceCompaction = 0;
-    this.snapshotOffset = snapshot.logOffset;
-    this.db.data = snapshot;
-    // lowdb serialises `data` synchronously inside write(), before any later batch can be
-    // applied, so the snapshot is exactly the state at `logOffset`. It writes a temp file
-    // and renames it over the old snapshot, so a crash leaves the old or the new one whole.
-    const written = this.db.write();
-    this.db.data = null;
-    await written;
+    this.snapshotOffset = writer.logOffset;
+    this.writer = writer;
+    // A temp file renamed over the old snapshot: a crash leaves the old or the new one whole.
+    const temp = join(this.dataDir, `.${SNAPSHOT_FILE}.tmp`);
+    try {
+      const file = await open(temp, 'w');
+      try {
+        for (let chunk = writer.next(); chunk !== null; chunk = writer.next()) await file.writeFile(chunk);
+        if (this.fsync) await file.datasync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, this.snapshotFile);
+    } catch (e) {
+      await unlink(temp).catch(() => undefined);
+      throw e;
+    } finally {
+      this.writer = null;
+    }
     this.snapshotBytes = (await stat(this.snapshotFile)).size;
     this.stats.compactions++;
   }
@@ -320,23 +331,29 @@ export class LowdbStorage implements Storage {
       await log.datasync();
       this.stats.fsyncs++;
     }
-    let offset = this.appliedOffset;
+    // Folded a slice at a time (a history of 200 imported events on a 100,000-card board
+    // takes long enough to hold up everyone else); `appliedOffset` follows each event, so
+    // between slices the table folds exactly the log's bytes before it, as always.
+    let slice = performance.now();
     let count = 0;
     for (const p of batch) {
-      p.events.forEach((e, i) => {
-        this.applyEvent(e, offset);
-        offset += p.sizes[i];
-      });
-      count += p.events.length;
+      for (let i = 0; i < p.events.length; i++) {
+        this.applyEvent(p.events[i], this.appliedOffset);
+        this.appliedOffset += p.sizes[i];
+        this.sinceCompaction++;
+        if ((++count & 15) === 0 && performance.now() - slice > APPLY_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
+      }
+      p.resolve();
     }
-    this.appliedOffset = offset;
-    for (const p of batch) p.resolve();
-    this.sinceCompaction += count;
     this.compactIfDue();
   }
 
   /** Folds one durable event (at byte `offset` of the log) into memory. */
   private applyEvent(e: BoardEvent, offset: number): void {
+    this.writer?.beforeApply(e);
     this.table.apply(e);
     if ((e.revision - 1) % BLOCK === 0) {
       const blocks = this.blocks.get(e.boardId) ?? [];
@@ -469,6 +486,155 @@ export async function scanLines(file: FileHandle, start: number, end: number, on
     carryAt += lineStart;
   }
   return carryAt;
+}
+
+/** Applying a written batch hands the event loop back after this long. */
+const APPLY_SLICE_MS = 8;
+
+/** Bytes of snapshot text handed out at once (a slice of work between two turns of the event loop). */
+const SNAPSHOT_SLICE = 1 << 20;
+
+interface BoardPart {
+  id: BoardId;
+  /** The board's revision at `logOffset`: a card changed since is taken out of turn, one created since is not written. */
+  revision: number;
+  /** The board without its cards, as at `logOffset` (copied: columns and order change in place). */
+  rest: Omit<BoardState, 'cards'>;
+  cards: BoardState['cards'];
+  /** Card ids in the order they are written, read when the board's turn comes. */
+  ids: string[] | null;
+  written: Set<string>;
+  /** Cards taken out of turn, before an event changed them. */
+  taken: Set<string>;
+  early: string[];
+  next: number;
+  first: boolean;
+  done: boolean;
+}
+
+/**
+ * A snapshot of the table as it was at `logOffset`, handed out in slices of JSON text
+ * (`next`), while events go on being applied: before each is applied, `beforeApply` takes the
+ * cards it changes as they still are. What else a board holds (columns, order, name…) is
+ * copied at the start, as are the code index (whose owners are never changed) and the block
+ * offsets (their arrays grow); the cards are read in their turn.
+ */
+class SnapshotWriter {
+  private readonly parts: BoardPart[];
+  private readonly byId = new Map<BoardId, BoardPart>();
+  private readonly codes: [Code, CodeOwner][];
+  private readonly blocks: string;
+  private stage: 'start' | 'boards' | 'codes' | 'end' | 'done' = 'start';
+  private board = 0;
+  private code = 0;
+
+  constructor(readonly logOffset: number, entries: { states: BoardState[]; codes: [Code, CodeOwner][] }, blocks: Map<BoardId, number[]>) {
+    this.parts = entries.states.map((state) => {
+      const { cards, order, ...fields } = state;
+      const rest = { ...structuredClone(fields), order: Object.fromEntries(Object.entries(order).map(([column, ids]) => [column, ids.slice()])) } as Omit<BoardState, 'cards'>;
+      const part: BoardPart = {
+        id: state.id, revision: state.revision, rest, cards, ids: null, written: new Set(), taken: new Set(), early: [], next: 0, first: true, done: false
+      };
+      this.byId.set(state.id, part);
+      return part;
+    });
+    this.codes = entries.codes;
+    this.blocks = JSON.stringify(Object.fromEntries([...blocks].map(([id, offsets]) => [id, offsets.slice()])));
+  }
+
+  /** Called before `e` is applied to the table: keeps the cards it changes as they are. */
+  beforeApply(e: BoardEvent): void {
+    const part = this.byId.get(e.boardId);
+    if (!part || part.done) return;
+    for (const id of changedCards(e)) {
+      if (part.taken.has(id) || part.written.has(id)) continue;
+      const card = part.cards[id as keyof BoardState['cards']];
+      // Not taken yet, so unchanged since `logOffset` if it existed then: newer means created since.
+      if (!card || card.revision > part.revision) continue;
+      part.taken.add(id);
+      part.early.push(cardEntry(id, card));
+    }
+  }
+
+  /** The next slice of the snapshot's text, or null when it is all handed out. */
+  next(): string | null {
+    const out: string[] = [];
+    let size = 0;
+    const add = (text: string) => {
+      out.push(text);
+      size += text.length;
+    };
+    while (size < SNAPSHOT_SLICE && this.stage !== 'done') {
+      if (this.stage === 'start') {
+        add(`{"format":1,"logOffset":${this.logOffset},"boards":{`);
+        this.stage = 'boards';
+      } else if (this.stage === 'boards') {
+        const part = this.parts[this.board];
+        if (!part) {
+          add('},"codes":{');
+          this.stage = 'codes';
+          continue;
+        }
+        if (!part.ids) {
+          add(`${this.board === 0 ? '' : ','}${JSON.stringify(part.id)}:${JSON.stringify(part.rest).slice(0, -1)},"cards":{`);
+          part.ids = Object.keys(part.cards);
+        }
+        const comma = () => {
+          if (part.first) {
+            part.first = false;
+            return '';
+          }
+          return ',';
+        };
+        for (const entry of part.early.splice(0)) add(comma() + entry);
+        const ids = part.ids;
+        while (size < SNAPSHOT_SLICE && part.next < ids.length) {
+          const id = ids[part.next++];
+          const card = part.cards[id as keyof BoardState['cards']];
+          if (part.taken.has(id) || card.revision > part.revision) continue;
+          part.written.add(id);
+          add(comma() + cardEntry(id, card));
+        }
+        if (part.next < ids.length) continue;
+        for (const entry of part.early.splice(0)) add(comma() + entry);
+        part.done = true;
+        part.written.clear();
+        part.taken.clear();
+        add('}}');
+        this.board++;
+      } else if (this.stage === 'codes') {
+        while (size < SNAPSHOT_SLICE && this.code < this.codes.length) {
+          const [code, owner] = this.codes[this.code];
+          add(`${this.code === 0 ? '' : ','}${JSON.stringify(code)}:${JSON.stringify(owner)}`);
+          this.code++;
+        }
+        if (this.code === this.codes.length) this.stage = 'end';
+      } else {
+        add(`},"blocks":${this.blocks}}\n`);
+        this.stage = 'done';
+      }
+    }
+    return out.length === 0 ? null : out.join('');
+  }
+}
+
+function cardEntry(id: string, card: unknown): string {
+  return `${JSON.stringify(id)}:${JSON.stringify(card)}`;
+}
+
+/** The cards whose objects applying `e` changes in place (see evolve). */
+function changedCards(e: BoardEvent): readonly string[] {
+  switch (e.type) {
+    case 'cardUpdated':
+    case 'cardArchived':
+    case 'cardRestored':
+    case 'cardMoved':
+      return [e.cardId];
+    case 'cardsPrinted':
+      return e.cardIds;
+    default:
+      return [];
+  }
 }
 
 /** An event in log form: boardId and revision first (see the invariants above). */

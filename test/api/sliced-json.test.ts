@@ -31,3 +31,37 @@ describe('sendJsonSliced', () => {
     }
   });
 });
+
+describe('sendJsonSliced and the event loop', () => {
+  it('gives the event loop a turn between slices even when the socket drains at once', async () => {
+    // A response that is always "behind" and drains in a nextTick, as a socket with a fast reader does.
+    const { EventEmitter } = await import('node:events');
+    const res = Object.assign(new EventEmitter(), {
+      destroyed: false,
+      chunks: [] as string[],
+      writeHead() {
+        return this;
+      },
+      write(chunk: string) {
+        this.chunks.push(chunk);
+        process.nextTick(() => this.emit('drain'));
+        return false;
+      },
+      end(chunk: string) {
+        this.chunks.push(chunk);
+      }
+    });
+    const cards = Array.from({ length: 100 }, (_, i) => ({ id: `c_${i}` }));
+    let turns = 0;
+    let sending = true;
+    const tick = () => {
+      turns++;
+      if (sending) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await sendJsonSliced(res as never, 200, { id: 'b', cards }, 'cards', {}, 10);
+    sending = false;
+    expect(JSON.parse(res.chunks.join(''))).toEqual({ id: 'b', cards });
+    expect(turns).toBeGreaterThanOrEqual(9);
+  });
+});
