@@ -149,8 +149,34 @@ const TARGETS: Target[] = [
   { name: 'card page (lower-case link)', on: 'open', path: () => `/c/${cardCode.toLowerCase()}`, ready: (p) => p.locator('h1').first().waitFor() },
   { name: 'print', on: 'open', path: () => `/boards/${board.id}/print`, ready: (p) => p.locator('[data-preview-card]').first().waitFor() },
   { name: 'scanner', on: 'open', path: () => `/boards/${board.id}/scan`, ready: (p) => p.locator('h2').first().waitFor() },
+  {
+    name: 'print, asked to record the download',
+    on: 'open',
+    path: () => `/boards/${board.id}/print`,
+    ready: (p) => p.locator('[data-preview-card]').first().waitFor(),
+    act: async (p) => {
+      await Promise.all([p.waitForEvent('download'), p.locator('[data-download]').click()]);
+      await p.locator('[data-record-confirm]').waitFor();
+    }
+  },
   { name: 'scanner, no camera, a card typed in', on: 'open', path: () => `/boards/${board.id}/scan`, ready: (p) => p.locator('h2').first().waitFor(), act: scannerWithCard },
   { name: 'scanner, tap mode', on: 'open', path: () => `/boards/${board.id}/scan?mode=tap`, ready: (p) => p.locator('h2').first().waitFor(), act: scannerWithCard },
+  {
+    name: 'scanner, a card moved',
+    on: 'open',
+    path: () => `/boards/${board.id}/scan`,
+    ready: (p) => p.locator('h2').first().waitFor(),
+    act: async (p) => {
+      await scannerWithCard(p);
+      // Back and forth between the first two columns, so that every run moves it.
+      const tagged = (await api<BoardJson>(open.url, 'GET', `/api/boards/${board.id}`)).body.cards.find((c) => c.code === cardCode)!;
+      const to = board.columns.find((c) => c.id !== tagged.columnId)!;
+      const field = p.getByRole('combobox', { name: 'Type a code' });
+      await field.fill(to.code);
+      await field.press('Enter');
+      await p.getByRole('button', { name: 'Undo' }).first().waitFor();
+    }
+  },
   { name: 'scanner, walk mode', on: 'open', path: () => `/boards/${board.id}/scan?mode=walk`, ready: (p) => p.locator('h2').first().waitFor() },
   { name: 'wall', on: 'open', path: () => `/boards/${board.id}/wall`, ready: (p) => p.locator('main').first().waitFor() },
   {
@@ -175,7 +201,17 @@ const TARGETS: Target[] = [
   { name: 'account', on: 'signed in', path: () => '/account', ready: (p) => p.locator('h1').first().waitFor() },
   { name: 'card page (signed in)', on: 'signed in', path: () => `/C/${accountsCardCode}`, ready: (p) => p.locator('h1').first().waitFor() },
   { name: 'admin', on: 'signed in', path: () => '/admin', ready: (p) => p.locator('h1').first().waitFor() },
-  { name: 'settings (signed in)', on: 'signed in', path: () => `/boards/${accountsBoard.id}/settings`, ready: (p) => p.locator('h1').first().waitFor() }
+  { name: 'settings (signed in)', on: 'signed in', path: () => `/boards/${accountsBoard.id}/settings`, ready: (p) => p.locator('h1').first().waitFor() },
+  {
+    name: 'settings (signed in), pairing a phone',
+    on: 'signed in',
+    path: () => `/boards/${accountsBoard.id}/settings`,
+    ready: (p) => p.locator('h1').first().waitFor(),
+    act: async (p) => {
+      await p.getByRole('button', { name: 'Pair a phone' }).click();
+      await p.getByRole('button', { name: 'New code' }).waitFor();
+    }
+  }
 ];
 
 describe('axe-core: no serious or critical violations on the other pages', () => {
