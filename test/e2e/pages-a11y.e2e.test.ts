@@ -191,8 +191,27 @@ const TARGETS: Target[] = [
   },
   { name: 'insight', on: 'open', path: () => `/boards/${board.id}/insight`, ready: (p) => p.locator('[data-metric]').first().waitFor() },
   { name: 'insight, twelve weeks of history', on: 'open', path: () => `/boards/${seeded.id}/insight`, ready: (p) => p.locator('[data-chart]').first().waitFor() },
+  {
+    name: 'insight, a chart as a table and a card’s story',
+    on: 'open',
+    path: () => `/boards/${seeded.id}/insight`,
+    ready: (p) => p.locator('[data-chart]').first().waitFor(),
+    act: async (p) => {
+      const card = p.locator('[data-metric="throughput"]');
+      await card.getByRole('button', { name: 'Table' }).click();
+      await card.locator('tbody tr').first().waitFor();
+      await p.locator('.oldest button').first().click();
+      await p.locator('[data-card-history] li').first().waitFor();
+    }
+  },
   { name: 'activity', on: 'open', path: () => `/boards/${board.id}/activity`, ready: (p) => p.locator('h1').first().waitFor() },
   { name: 'activity, long history', on: 'open', path: () => `/boards/${seeded.id}/activity`, ready: (p) => p.locator('h1').first().waitFor() },
+  {
+    name: 'activity of one card',
+    on: 'open',
+    path: () => `/boards/${board.id}/activity?card=${cardCode}`,
+    ready: (p) => p.locator('li[data-revision]').first().waitFor()
+  },
   { name: 'portfolio', on: 'open', path: () => '/portfolio', ready: (p) => p.locator('h1').first().waitFor() },
   { name: 'settings', on: 'open', path: () => `/boards/${board.id}/settings`, ready: (p) => p.locator('h1').first().waitFor() },
   { name: 'login (open install)', on: 'open', path: () => '/login', ready: (p) => p.locator('main').first().waitFor() },
