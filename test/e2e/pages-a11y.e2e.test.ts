@@ -217,6 +217,40 @@ const TARGETS: Target[] = [
   { name: 'login (open install)', on: 'open', path: () => '/login', ready: (p) => p.locator('main').first().waitFor() },
   { name: 'account (open install)', on: 'open', path: () => '/account', ready: (p) => p.locator('main').first().waitFor() },
   { name: 'login', on: 'signed out', path: () => '/login', ready: (p) => p.getByRole('button', { name: /sign in/i }).waitFor() },
+  {
+    name: 'login, refused',
+    on: 'signed out',
+    path: () => '/login',
+    ready: (p) => p.getByRole('button', { name: /sign in/i }).waitFor(),
+    act: async (p) => {
+      await p.getByLabel('Email').fill('nobody@example.test');
+      await p.getByLabel('Password').fill('not-the-password');
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.locator('[role="alert"]').first().waitFor();
+    }
+  },
+  {
+    name: 'account, a new token shown once',
+    on: 'signed in',
+    path: () => '/account',
+    ready: (p) => p.getByRole('button', { name: 'New token' }).waitFor(),
+    act: async (p) => {
+      await p.getByRole('button', { name: 'New token' }).click();
+      await p.getByLabel('Name', { exact: true }).fill('Nightly export');
+      await p.getByRole('button', { name: 'Create token' }).click();
+      await p.getByRole('button', { name: 'I have copied it' }).waitFor();
+    }
+  },
+  {
+    name: 'admin, adding a person',
+    on: 'signed in',
+    path: () => '/admin',
+    ready: (p) => p.getByRole('button', { name: 'Add person' }).waitFor(),
+    act: async (p) => {
+      await p.getByRole('button', { name: 'Add person' }).click();
+      await p.getByLabel('Name', { exact: true }).waitFor();
+    }
+  },
   { name: 'account', on: 'signed in', path: () => '/account', ready: (p) => p.locator('h1').first().waitFor() },
   { name: 'a page that is not there', on: 'open', path: () => '/x/nothing', ready: (p) => p.locator('main, h1').first().waitFor() },
   { name: 'an unknown card code', on: 'open', path: () => '/C/ZZZZZZ', ready: (p) => p.locator('main, h1').first().waitFor() },
