@@ -27,7 +27,7 @@ export function readTheme(): ChartTheme {
     accent: token(style, '--accent', '#4453d6'),
     ok: token(style, '--ok', '#1d7a46'),
     warn: token(style, '--warn', '#9a5b00'),
-    danger: token(style, '--danger', '#c9303a'),
+    danger: token(style, '--danger', '#c42d37'),
     surface: token(style, '--bg-raised', '#ffffff'),
     dark: matchMedia('(prefers-color-scheme: dark)').matches
   };
