@@ -94,6 +94,34 @@ describe('WIP limits', () => {
   });
 });
 
+describe('going over a soft WIP limit', () => {
+  it('marks a confirmed move, creation or restore past a soft limit with the limit and the count it made', () => {
+    const { state } = makeBoard();
+    const [backlog, doing] = state.columns.map((c) => c.id);
+    run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 1, hard: false });
+    const [a, b, c] = addCards(state, backlog, ['A', 'B', 'C']);
+    const [within] = run(state, { type: 'moveCard', opId: op(), cardId: a, toColumnId: doing, override: true });
+    expect(within).not.toHaveProperty('overLimit');
+    const [past] = run(state, { type: 'moveCard', opId: op(), cardId: b, toColumnId: doing, override: true });
+    expect(past).toMatchObject({ type: 'cardMoved', overLimit: { limit: 1, count: 2 } });
+    // Reordering inside the column it is already over enters nothing.
+    const [reorder] = run(state, { type: 'moveCard', opId: op(), cardId: b, toColumnId: doing, beforeCardId: a });
+    expect(reorder).not.toHaveProperty('overLimit');
+    const [created] = run(state, { type: 'createCard', opId: op(), columnId: doing, title: 'D', override: true });
+    expect(created).toMatchObject({ type: 'cardCreated', overLimit: { limit: 1, count: 3 } });
+    run(state, { type: 'archiveCard', opId: op(), cardId: c });
+    const [restored] = run(state, { type: 'restoreCard', opId: op(), cardId: c, toColumnId: doing, override: true });
+    expect(restored).toMatchObject({ type: 'cardRestored', overLimit: { limit: 1, count: 4 } });
+  });
+
+  it('never marks an entry into a column without a limit', () => {
+    const { state } = makeBoard();
+    const backlog = state.columns[0].id;
+    const [e] = run(state, { type: 'createCard', opId: op(), columnId: backlog, title: 'A', override: true });
+    expect(e).not.toHaveProperty('overLimit');
+  });
+});
+
 describe('cards and columns', () => {
   it('edits, archives and restores a card, and tracks the reprint queue', () => {
     const { state } = makeBoard();

@@ -31,3 +31,13 @@ export function checkEntry(state: BoardState, column: Column, override: boolean)
   if (override) return null;
   return reject('WIP_LIMIT', `${column.name} is at its limit of ${column.wipLimit}; confirm to go over`, details);
 }
+
+/**
+ * What letting one more card into `column` goes past: its soft limit and the count it would
+ * then hold, or undefined when it stays within (or has no, or a hard) limit.
+ */
+export function overLimitOnEntry(state: BoardState, column: Column): { limit: number; count: number } | undefined {
+  if (column.wipLimit === null || column.wipHard) return undefined;
+  const count = columnCount(state, column.id) + 1;
+  return count > column.wipLimit ? { limit: column.wipLimit, count } : undefined;
+}
