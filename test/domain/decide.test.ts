@@ -114,6 +114,19 @@ describe('going over a soft WIP limit', () => {
     expect(restored).toMatchObject({ type: 'cardRestored', overLimit: { limit: 1, count: 4 } });
   });
 
+  it('a refusal says the column is over its limit when it already holds more than it', () => {
+    const { state } = makeBoard();
+    const [backlog, doing] = state.columns.map((c) => c.id);
+    const ids = addCards(state, backlog, ['A', 'B', 'C', 'D']);
+    for (const id of ids.slice(0, 3)) run(state, { type: 'moveCard', opId: op(), cardId: id, toColumnId: doing, override: true });
+    run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 2, hard: false });
+    const soft = decide(state, { type: 'moveCard', opId: op(), cardId: ids[3], toColumnId: doing }, testContext());
+    expect(soft).toMatchObject({ ok: false, rejection: { code: 'WIP_LIMIT', message: 'Doing is over its limit of 2 (it holds 3); confirm to go over', details: { wipLimit: 2, count: 3 } } });
+    run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 2, hard: true });
+    const hard = decide(state, { type: 'moveCard', opId: op(), cardId: ids[3], toColumnId: doing }, testContext());
+    expect(hard).toMatchObject({ ok: false, rejection: { code: 'WIP_LIMIT_HARD', message: 'Doing is over its hard limit of 2 (it holds 3)' } });
+  });
+
   it('never marks an entry into a column without a limit', () => {
     const { state } = makeBoard();
     const backlog = state.columns[0].id;
