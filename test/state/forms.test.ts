@@ -1,6 +1,6 @@
 /** The card, column and board forms check every field the same way, each with its own message, and drop nothing typed. */
 import { describe, expect, it } from 'vitest';
-import { checkCardForm, editedFields, type CardFormValues } from '../../src/lib/components/card-form';
+import { checkCardForm, editedFields, reconcile, type CardFormValues } from '../../src/lib/components/card-form';
 import { readColumnForm } from '../../src/lib/components/column-form';
 import { readBoardForm, readColumns } from '../../src/lib/components/board-form';
 
@@ -59,5 +59,31 @@ describe('board form', () => {
 
   it('says when no column was given', () => {
     expect(readColumns(['', ''], ['', ''])).toMatchObject({ ok: false, errors: { columns: 'A board needs at least one column.' } });
+  });
+});
+
+describe('an open card form and someone else’s edits', () => {
+  const base: CardFormValues = { ...blank, assignee: 'Ann', estimate: '3' };
+
+  it('shows their edit of a field not touched here at once', () => {
+    const r = reconcile(base, { ...base, description: 'mine' }, { ...base, assignee: 'Bob' });
+    expect(r.values).toEqual({ ...base, description: 'mine', assignee: 'Bob' });
+    expect(r.updated).toEqual(['assignee']);
+    expect(r.conflicts).toEqual({});
+    // Only what was edited here is sent: their assignee is not overwritten.
+    expect(editedFields(r.base, r.values)).toEqual({ description: 'mine' });
+  });
+
+  it('a field changed both here and there is a conflict, named with their value', () => {
+    const r = reconcile(base, { ...base, estimate: '5' }, { ...base, estimate: '8' });
+    expect(r.values.estimate).toBe('5');
+    expect(r.conflicts).toEqual({ estimate: '8' });
+    expect(editedFields(r.base, r.values)).toEqual({ estimate: 5 });
+  });
+
+  it('the same edit on both sides is no conflict', () => {
+    const r = reconcile(base, { ...base, title: 'Same' }, { ...base, title: 'Same' });
+    expect(r.conflicts).toEqual({});
+    expect(editedFields(r.base, r.values)).toEqual({});
   });
 });

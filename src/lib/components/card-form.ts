@@ -80,3 +80,37 @@ export function editedFields(initial: CardFormValues, now: CardFormValues): Part
 	}
 	return changes;
 }
+
+export const FIELD_LABEL: Record<keyof CardFormValues, string> = {
+  title: 'Title', description: 'Description', assignee: 'Assignee', tags: 'Tags', due: 'Due date', estimate: 'Estimate'
+};
+
+export interface Reconciled {
+  /** What the form now counts as "as it was" for each field (what editing is measured against). */
+  base: CardFormValues;
+  /** The form's values: fields nobody here touched follow the card. */
+  values: CardFormValues;
+  /** Fields just taken over from someone else's edit. */
+  updated: (keyof CardFormValues)[];
+  /** Fields both edited here and changed by someone else, with their value: saving would overwrite it. */
+  conflicts: Partial<Record<keyof CardFormValues, string>>;
+}
+
+/**
+ * An open form meets the card as it is now (`live`, after someone else's edit): a field not
+ * edited here shows their value at once; a field edited here to the same value is settled; a
+ * field edited here to something else is a conflict, to be shown before saving overwrites it.
+ */
+export function reconcile(base: CardFormValues, values: CardFormValues, live: CardFormValues): Reconciled {
+  const next = { base: { ...base }, values: { ...values }, updated: [] as (keyof CardFormValues)[], conflicts: {} as Reconciled['conflicts'] };
+  for (const k of Object.keys(live) as (keyof CardFormValues)[]) {
+    if (live[k] === base[k]) continue;
+    if (values[k] === base[k]) {
+      next.values[k] = live[k];
+      next.base[k] = live[k];
+      next.updated.push(k);
+    } else if (values[k] === live[k]) next.base[k] = live[k];
+    else next.conflicts[k] = live[k];
+  }
+  return next;
+}
