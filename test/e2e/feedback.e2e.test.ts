@@ -227,6 +227,8 @@ describe('feedback and validation', () => {
     expect(await page.locator(`section[data-column-id="${b.col.Doing}"]`).getAttribute('class')).not.toContain('refuses');
     await drop();
 
+    // Saying so shifted nothing under the pointer: the drop still lands on Review, which refuses it.
+    await expect.poll(() => page.locator('.toast').first().textContent()).toContain('Review is at its hard limit of 1');
     await expect.poll(() => review.getAttribute('class')).not.toContain('refuses');
     await expect.poll(() => titles(page, b.col.Ready)).toEqual(['Mover']);
   });
