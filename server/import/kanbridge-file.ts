@@ -21,6 +21,9 @@ const rank = z.string().min(1).max(200);
 const code = z.string().min(1).max(16);
 const wipLimit = z.number().int().min(0).max(LIMITS.wipLimit).nullable();
 
+/** Set on an entry that went past a soft WIP limit because someone confirmed it (absent in older exports). */
+const overLimit = z.object({ limit: z.number().int().min(1).max(LIMITS.wipLimit), count: z.number().int().min(2).max(1_000_000) }).optional();
+
 const column = z.object({
   id, name: name(LIMITS.columnName), code, wipLimit, wipHard: z.boolean(), stage: stageSchema.optional()
 });
@@ -46,7 +49,7 @@ const meta = {
 export const eventSchema = z.discriminatedUnion('type', [
   z.object({ ...meta, type: z.literal('boardCreated'), name: name(LIMITS.boardName), code, columns: z.array(column).min(1).max(LIMITS.columns) }),
   z.object({ ...meta, type: z.literal('boardRenamed'), name: name(LIMITS.boardName) }),
-  z.object({ ...meta, type: z.literal('cardCreated'), card: z.object({ id, code, ...fields, columnId: id, rank }) }),
+  z.object({ ...meta, type: z.literal('cardCreated'), card: z.object({ id, code, ...fields, columnId: id, rank }), overLimit }),
   z.object({
     ...meta, type: z.literal('cardUpdated'), cardId: id,
     changes: z.object({
@@ -55,8 +58,8 @@ export const eventSchema = z.discriminatedUnion('type', [
     })
   }),
   z.object({ ...meta, type: z.literal('cardArchived'), cardId: id, columnId: id }),
-  z.object({ ...meta, type: z.literal('cardRestored'), cardId: id, toColumnId: id, rank }),
-  z.object({ ...meta, type: z.literal('cardMoved'), cardId: id, fromColumnId: id, toColumnId: id, rank }),
+  z.object({ ...meta, type: z.literal('cardRestored'), cardId: id, toColumnId: id, rank, overLimit }),
+  z.object({ ...meta, type: z.literal('cardMoved'), cardId: id, fromColumnId: id, toColumnId: id, rank, overLimit }),
   z.object({ ...meta, type: z.literal('columnAdded'), column, index: z.number().int().min(0).max(LIMITS.columns) }),
   z.object({ ...meta, type: z.literal('columnRenamed'), columnId: id, name: name(LIMITS.columnName) }),
   z.object({ ...meta, type: z.literal('columnMoved'), columnId: id, toIndex: z.number().int().min(0).max(LIMITS.columns) }),

@@ -18,6 +18,9 @@ export function codesIssued(events: readonly BoardEvent[]): number {
   return n;
 }
 
+/** The over-the-limit mark an entry may carry, kept as it was. */
+const over = (e: { overLimit?: { limit: number; count: number } }) => (e.overLimit ? { overLimit: { limit: e.overLimit.limit, count: e.overLimit.count } } : {});
+
 export function remapLog(events: readonly BoardEvent[], ctx: DecideContext): EventBody[] {
   const columns = new Map<string, ColumnId>();
   const cards = new Map<string, CardId>();
@@ -39,15 +42,15 @@ export function remapLog(events: readonly BoardEvent[], ctx: DecideContext): Eve
       case 'boardRenamed':
         return { type: e.type, name: e.name };
       case 'cardCreated':
-        return { type: e.type, card: { ...e.card, tags: [...e.card.tags], id: card(e.card.id), code: code(), columnId: col(e.card.columnId) } };
+        return { type: e.type, card: { ...e.card, tags: [...e.card.tags], id: card(e.card.id), code: code(), columnId: col(e.card.columnId) }, ...over(e) };
       case 'cardUpdated':
         return { type: e.type, cardId: card(e.cardId), changes: { ...e.changes } };
       case 'cardArchived':
         return { type: e.type, cardId: card(e.cardId), columnId: col(e.columnId) };
       case 'cardRestored':
-        return { type: e.type, cardId: card(e.cardId), toColumnId: col(e.toColumnId), rank: e.rank };
+        return { type: e.type, cardId: card(e.cardId), toColumnId: col(e.toColumnId), rank: e.rank, ...over(e) };
       case 'cardMoved':
-        return { type: e.type, cardId: card(e.cardId), fromColumnId: col(e.fromColumnId), toColumnId: col(e.toColumnId), rank: e.rank };
+        return { type: e.type, cardId: card(e.cardId), fromColumnId: col(e.fromColumnId), toColumnId: col(e.toColumnId), rank: e.rank, ...over(e) };
       case 'columnAdded':
         return { type: e.type, column: { ...e.column, id: col(e.column.id), code: code() }, index: e.index };
       case 'columnRenamed':

@@ -94,6 +94,47 @@ describe('WIP limits', () => {
   });
 });
 
+describe('going over a soft WIP limit', () => {
+  it('marks a confirmed move, creation or restore past a soft limit with the limit and the count it made', () => {
+    const { state } = makeBoard();
+    const [backlog, doing] = state.columns.map((c) => c.id);
+    run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 1, hard: false });
+    const [a, b, c] = addCards(state, backlog, ['A', 'B', 'C']);
+    const [within] = run(state, { type: 'moveCard', opId: op(), cardId: a, toColumnId: doing, override: true });
+    expect(within).not.toHaveProperty('overLimit');
+    const [past] = run(state, { type: 'moveCard', opId: op(), cardId: b, toColumnId: doing, override: true });
+    expect(past).toMatchObject({ type: 'cardMoved', overLimit: { limit: 1, count: 2 } });
+    // Reordering inside the column it is already over enters nothing.
+    const [reorder] = run(state, { type: 'moveCard', opId: op(), cardId: b, toColumnId: doing, beforeCardId: a });
+    expect(reorder).not.toHaveProperty('overLimit');
+    const [created] = run(state, { type: 'createCard', opId: op(), columnId: doing, title: 'D', override: true });
+    expect(created).toMatchObject({ type: 'cardCreated', overLimit: { limit: 1, count: 3 } });
+    run(state, { type: 'archiveCard', opId: op(), cardId: c });
+    const [restored] = run(state, { type: 'restoreCard', opId: op(), cardId: c, toColumnId: doing, override: true });
+    expect(restored).toMatchObject({ type: 'cardRestored', overLimit: { limit: 1, count: 4 } });
+  });
+
+  it('a refusal says the column is over its limit when it already holds more than it', () => {
+    const { state } = makeBoard();
+    const [backlog, doing] = state.columns.map((c) => c.id);
+    const ids = addCards(state, backlog, ['A', 'B', 'C', 'D']);
+    for (const id of ids.slice(0, 3)) run(state, { type: 'moveCard', opId: op(), cardId: id, toColumnId: doing, override: true });
+    run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 2, hard: false });
+    const soft = decide(state, { type: 'moveCard', opId: op(), cardId: ids[3], toColumnId: doing }, testContext());
+    expect(soft).toMatchObject({ ok: false, rejection: { code: 'WIP_LIMIT', message: 'Doing is over its limit of 2 (it holds 3); confirm to go over', details: { wipLimit: 2, count: 3 } } });
+    run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 2, hard: true });
+    const hard = decide(state, { type: 'moveCard', opId: op(), cardId: ids[3], toColumnId: doing }, testContext());
+    expect(hard).toMatchObject({ ok: false, rejection: { code: 'WIP_LIMIT_HARD', message: 'Doing is over its hard limit of 2 (it holds 3)' } });
+  });
+
+  it('never marks an entry into a column without a limit', () => {
+    const { state } = makeBoard();
+    const backlog = state.columns[0].id;
+    const [e] = run(state, { type: 'createCard', opId: op(), columnId: backlog, title: 'A', override: true });
+    expect(e).not.toHaveProperty('overLimit');
+  });
+});
+
 describe('cards and columns', () => {
   it('edits, archives and restores a card, and tracks the reprint queue', () => {
     const { state } = makeBoard();

@@ -16,6 +16,19 @@ function log() {
   return h;
 }
 
+describe('an entry past a soft WIP limit', () => {
+  it('says it went over the limit, how far, and who confirmed it', () => {
+    const h = new History(['To do', 'Doing'], '2026-03-02T09:00:00Z');
+    h.as(ann, 'drag').limit('Doing', 1).create('A', 'To do').create('B', 'To do').move('A', 'Doing');
+    h.as(bob, 'drag').move('B', 'Doing');
+    h.as(ann, 'form').create('C', 'Doing');
+    const texts = activity(h.events).map((r) => r.text);
+    expect(texts).toContain('Moved “A” from To do to Doing');
+    expect(texts).toContain('Moved “B” from To do to Doing, over the WIP limit (2 of 1), confirmed by Bob');
+    expect(texts).toContain('Created “C” in Doing, over the WIP limit (3 of 1), confirmed by Ann');
+  });
+});
+
 describe('activity log', () => {
   const h = log();
   const rows = activity(h.events);

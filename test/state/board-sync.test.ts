@@ -346,6 +346,55 @@ describe('notices', () => {
   });
 });
 
+describe('notices that offer something', () => {
+  it('an "Undo" of an archive goes away once someone else restored the card', async () => {
+    const sync = started();
+    await sync.run({ type: 'archiveCard', opId: newOpId(), cardId: cardId('A') }, 'ui');
+    server.confirm();
+    sync.notify('Archived “A”', { label: 'Undo', run: () => {}, possible: (view) => view.cards[cardId('A')]?.archived === true });
+    sync.notify('plain');
+    server.remote({ type: 'moveCard', opId: newOpId(), cardId: cardId('B'), toColumnId: col('Done') });
+    expect(sync.notices.map((n) => n.text)).toEqual(['Archived “A”', 'plain']);
+    server.remote({ type: 'restoreCard', opId: newOpId(), cardId: cardId('A'), toColumnId: col('Backlog') });
+    expect(sync.notices.map((n) => n.text)).toEqual(['plain']);
+  });
+
+  it('"Go over the limit" goes away once someone else moved the card there', async () => {
+    const sync = started();
+    await sync.run(move('A', 'Doing'), 'ui');
+    server.refuse({ code: 'WIP_LIMIT', message: 'Doing is at its limit of 2; confirm to go over' });
+    expect(sync.notices.map((n) => n.action?.label)).toEqual(['Go over the limit']);
+    server.remote(move('A', 'Doing', { override: true }));
+    expect(sync.notices).toEqual([]);
+  });
+});
+
+describe('a drag toward a column at its hard limit', () => {
+  it('marks the column as refusing for the whole gesture, and keeps its count', () => {
+    const sync = started();
+    server.remote({ type: 'setWipLimit', opId: newOpId(), columnId: col('Doing'), wipLimit: 1, hard: true });
+    sync.beginGesture('pointer', cardId('A'));
+    expect([...sync.refusing]).toEqual([col('Doing')]);
+    const a = sync.columns[0].cards[0];
+    const d = sync.columns[1].cards[0];
+    sync.setItems(col('Backlog'), sync.columns[0].cards.slice(1));
+    sync.setItems(col('Doing'), [d, a]);
+    expect(sync.columns[1]).toMatchObject({ count: 1, wip: 'full' });
+    sync.endGesture();
+    expect(sync.refusing.size).toBe(0);
+  });
+
+  it('a card already in that column, or a soft limit, refuses nothing', () => {
+    const sync = started();
+    sync.beginGesture('pointer', cardId('A'));
+    expect(sync.refusing.size).toBe(0);
+    sync.endGesture();
+    server.remote({ type: 'setWipLimit', opId: newOpId(), columnId: col('Doing'), wipLimit: 1, hard: true });
+    sync.beginGesture('keyboard', cardId('D'));
+    expect(sync.refusing.size).toBe(0);
+  });
+});
+
 describe('offline', () => {
   it('queues moves while the connection is down and resends them, in order, once joined again', async () => {
     const store = memoryPendingStore();

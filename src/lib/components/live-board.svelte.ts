@@ -11,6 +11,7 @@ import { BoardSync, type ConfirmWip } from '../sync/board-sync.svelte';
 import { getIdentity } from '../sync/identity.svelte';
 import { localPendingStore } from '../sync/pending-store';
 import { actorIdOf } from './account/viewer';
+import { wipQuestion } from './wip-question';
 
 export function liveBoard(board: BoardState): BoardSync {
 	const sync = new BoardSync(board);
@@ -36,19 +37,7 @@ export interface Question {
 	cancelLabel?: string;
 }
 
-/** The WIP question, worded from the rejection's details. */
+/** The WIP question, worded from the rejection's details (see wip-question.ts). */
 export function wipConfirm(ask: (q: Question) => Promise<boolean>): ConfirmWip {
-	return (error: ApiError) => {
-		const d = error.details ?? {};
-		const column = typeof d.columnName === 'string' ? d.columnName : 'This column';
-		const limit = typeof d.wipLimit === 'number' ? d.wipLimit : null;
-		const count = typeof d.count === 'number' ? d.count : limit;
-		const holds = limit === null ? 'is full' : `already has ${count} card${count === 1 ? '' : 's'} and a limit of ${limit}`;
-		return ask({
-			title: `${column} is at its WIP limit`,
-			message: `${column} ${holds}. Finishing work before starting more keeps the board flowing. Go over the limit anyway?`,
-			confirmLabel: 'Go over the limit',
-			cancelLabel: 'Keep it where it was'
-		});
-	};
+	return (error: ApiError) => ask(wipQuestion(error.details));
 }

@@ -11,7 +11,7 @@ import type { CardId, Code, ColumnId } from './ids';
 import { keyBetween, sortedIndex } from './ordering';
 import { reject, type Rejection } from './rejections';
 import { cardById, defaultStage, orderOf, type BoardState, type Column, type ProjectFigures } from './types';
-import { checkEntry } from './wip';
+import { checkEntry, overLimitOnEntry } from './wip';
 
 export interface DecideContext {
   newCardId(): CardId;
@@ -62,7 +62,8 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       if (!column) return no(reject('NOT_FOUND', 'The board has no column to restore into'));
       const full = checkEntry(state, column, command.override === true);
       if (full) return no(full);
-      return ok({ type: 'cardRestored', cardId: card.id, toColumnId: column.id, rank: rankFor(state, column.id, card.id, {}) });
+      const over = overLimitOnEntry(state, column);
+      return ok({ type: 'cardRestored', cardId: card.id, toColumnId: column.id, rank: rankFor(state, column.id, card.id, {}), ...(over ? { overLimit: over } : {}) });
     }
     case 'moveCard':
       return moveCard(state, command);
@@ -150,7 +151,8 @@ function createCard(state: BoardState, c: CommandOf<'createCard'>, ctx: DecideCo
   const full = checkEntry(state, column, c.override === true);
   if (full) return no(full);
   const card = { id, code: ctx.newCode(), ...(fields.value as CardFields), columnId: column.id, rank: rankFor(state, column.id, id, c) };
-  return ok({ type: 'cardCreated', card });
+  const over = overLimitOnEntry(state, column);
+  return ok({ type: 'cardCreated', card, ...(over ? { overLimit: over } : {}) });
 }
 
 function updateCard(state: BoardState, c: CommandOf<'updateCard'>): Decision {
@@ -177,7 +179,8 @@ function moveCard(state: BoardState, c: CommandOf<'moveCard'>): Decision {
   }
   const rank = rankFor(state, column.id, card.id, c);
   if (column.id === card.columnId && neighboursUnchanged(state, card.id, rank)) return ok();
-  return ok({ type: 'cardMoved', cardId: card.id, fromColumnId: card.columnId, toColumnId: column.id, rank });
+  const over = column.id === card.columnId ? undefined : overLimitOnEntry(state, column);
+  return ok({ type: 'cardMoved', cardId: card.id, fromColumnId: card.columnId, toColumnId: column.id, rank, ...(over ? { overLimit: over } : {}) });
 }
 
 /**

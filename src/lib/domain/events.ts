@@ -7,14 +7,20 @@ import type { BoardId, CardId, Code, ColumnId, OpId } from './ids';
 import type { CardFields } from './commands';
 import type { Actor, Card, Column, ProjectFigures, Source, Stage } from './types';
 
+/** A card let into a column past its soft WIP limit because someone confirmed it: the limit, and how many cards the column then held. */
+export interface OverLimit {
+  limit: number;
+  count: number;
+}
+
 export type EventBody =
   | { type: 'boardCreated'; name: string; code: Code; columns: Column[] }
   | { type: 'boardRenamed'; name: string }
-  | { type: 'cardCreated'; card: Omit<Card, 'revision' | 'printedFieldsRevision' | 'printedRevision' | 'printedAt' | 'createdAt' | 'archived'> }
+  | { type: 'cardCreated'; card: Omit<Card, 'revision' | 'printedFieldsRevision' | 'printedRevision' | 'printedAt' | 'createdAt' | 'archived'>; overLimit?: OverLimit }
   | { type: 'cardUpdated'; cardId: CardId; changes: Partial<CardFields> }
   | { type: 'cardArchived'; cardId: CardId; columnId: ColumnId }
-  | { type: 'cardRestored'; cardId: CardId; toColumnId: ColumnId; rank: string }
-  | { type: 'cardMoved'; cardId: CardId; fromColumnId: ColumnId; toColumnId: ColumnId; rank: string }
+  | { type: 'cardRestored'; cardId: CardId; toColumnId: ColumnId; rank: string; overLimit?: OverLimit }
+  | { type: 'cardMoved'; cardId: CardId; fromColumnId: ColumnId; toColumnId: ColumnId; rank: string; overLimit?: OverLimit }
   | { type: 'columnAdded'; column: Column; index: number }
   | { type: 'columnRenamed'; columnId: ColumnId; name: string }
   | { type: 'columnMoved'; columnId: ColumnId; toIndex: number }

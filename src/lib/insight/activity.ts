@@ -40,17 +40,17 @@ function describe(e: BoardEvent, col: (id: string) => string, card: (id: string)
     case 'boardRenamed':
       return `Renamed the board to “${e.name}”`;
     case 'cardCreated':
-      return `Created “${e.card.title}” in ${col(e.card.columnId)}`;
+      return `Created “${e.card.title}” in ${col(e.card.columnId)}${overLimit(e)}`;
     case 'cardUpdated':
       return `Edited ${card(e.cardId)}: ${changes(e.changes)}`;
     case 'cardArchived':
       return `Archived ${card(e.cardId)} from ${col(e.columnId)}`;
     case 'cardRestored':
-      return `Restored ${card(e.cardId)} to ${col(e.toColumnId)}`;
+      return `Restored ${card(e.cardId)} to ${col(e.toColumnId)}${overLimit(e)}`;
     case 'cardMoved':
       return e.fromColumnId === e.toColumnId
         ? `Reordered ${card(e.cardId)} in ${col(e.toColumnId)}`
-        : `Moved ${card(e.cardId)} from ${col(e.fromColumnId)} to ${col(e.toColumnId)}`;
+        : `Moved ${card(e.cardId)} from ${col(e.fromColumnId)} to ${col(e.toColumnId)}${overLimit(e)}`;
     case 'columnAdded':
       return `Added the column ${e.column.name}`;
     case 'columnRenamed':
@@ -74,6 +74,11 @@ function describe(e: BoardEvent, col: (id: string) => string, card: (id: string)
     default:
       return assertNever(e);
   }
+}
+
+/** “, over the WIP limit (3 of 2), confirmed by Ann” for an entry someone let past a soft limit. */
+function overLimit(e: Extract<BoardEvent, { type: 'cardCreated' | 'cardMoved' | 'cardRestored' }>): string {
+  return e.overLimit ? `, over the WIP limit (${e.overLimit.count} of ${e.overLimit.limit}), confirmed by ${e.actor.name}` : '';
 }
 
 function changes(c: Extract<BoardEvent, { type: 'cardUpdated' }>['changes']): string {

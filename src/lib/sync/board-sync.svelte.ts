@@ -41,7 +41,11 @@ export type Viewer = Presence['viewers'][number];
 export interface Notice {
 	id: number;
 	text: string;
-	action?: { label: string; run: () => void };
+	/**
+	 * What the notice offers. With `possible`, the notice goes away as soon as the board no
+	 * longer allows it (an "Undo" for an archive someone already restored, for instance).
+	 */
+	action?: { label: string; run: () => void; possible?: (board: BoardState) => boolean };
 }
 
 export type RunResult =
@@ -80,6 +84,8 @@ export class BoardSync {
 	notices = $state.raw<Notice[]>([]);
 	/** The drag or keyboard move in progress, if any. */
 	gesture = $state<'pointer' | 'keyboard' | null>(null);
+	/** Columns that will not take the card being moved (at or past a hard WIP limit), while it moves. */
+	refusing = $state.raw<ReadonlySet<string>>(new Set());
 	/** Set when the server took this viewer's access away; the board then stops syncing. */
 	revoked = $state<RevokeReason | null>(null);
 	#online = $state(true);
@@ -186,20 +192,31 @@ export class BoardSync {
 		return this.#client?.core.revision ?? this.#initial.revision;
 	}
 
-	beginGesture(kind: 'pointer' | 'keyboard'): void {
+	/** A drag or keyboard move starts; with the card, the columns that will refuse it are known at once. */
+	beginGesture(kind: 'pointer' | 'keyboard', cardId?: string): void {
 		this.gesture = kind;
+		const card = cardId ? this.#view().cards[cardId as CardId] : undefined;
+		this.refusing = new Set(
+			card ? this.columns.filter((c) => c.id !== card.columnId && c.wipHard && c.wipLimit !== null && c.count >= c.wipLimit).map((c) => c.id) : []
+		);
 	}
 
 	endGesture(): void {
 		this.gesture = null;
+		this.refusing = new Set();
 		this.#sync();
 	}
 
-	/** What the drag library says a column holds mid-gesture (its placeholder included). */
+	/**
+	 * What the drag library says a column holds mid-gesture (its placeholder included). A column
+	 * that will refuse the card keeps its own count: the card hovering over it is not in it.
+	 */
 	setItems(columnId: string, items: Card[]): void {
-		this.columns = this.columns.map((c) =>
-			c.id === columnId ? { ...c, cards: items, count: items.length, wip: wipStatus(c, items.length) } : c
-		);
+		this.columns = this.columns.map((c) => {
+			if (c.id !== columnId) return c;
+			const count = this.refusing.has(c.id) ? items.filter((card) => this.#view().cards[card.id]?.columnId === c.id).length : items.length;
+			return { ...c, cards: items, count, wip: wipStatus(c, count) };
+		});
 	}
 
 	/**
@@ -273,6 +290,13 @@ export class BoardSync {
 		this.viewers = client.viewers;
 		this.pendingCards = new Set(client.core.pending.flatMap((p) => commandCards(p.command)));
 		if (!this.gesture) this.#render(client.view);
+		this.#dropImpossible(client.view);
+	}
+
+	/** Notices whose offer the board no longer allows go away. */
+	#dropImpossible(view: BoardState): void {
+		const kept = this.notices.filter((n) => !n.action?.possible || n.action.possible(view));
+		if (kept.length !== this.notices.length) this.notices = kept;
 	}
 
 	#render(view: BoardState): void {
@@ -299,8 +323,14 @@ export class BoardSync {
 		if (this.explainRejection?.(p, error)) return;
 		const overridden = error.code === 'WIP_LIMIT' ? withWipOverride(p.command, newOpId()) : null;
 		const text = `Not saved: ${error.message.replace(/; confirm to go over$/, '')}`;
-		if (overridden) this.notify(text, { label: 'Go over the limit', run: () => void this.run(overridden, p.source) });
-		else this.notify(text);
+		if (overridden) {
+			const command = p.command;
+			this.notify(text, {
+				label: 'Go over the limit',
+				run: () => void this.run(overridden, p.source),
+				possible: (view) => stillToMove(view, command)
+			});
+		} else this.notify(text);
 	}
 
 	#later(fn: () => void, ms: number): void {
@@ -320,5 +350,12 @@ function neighbours(items: readonly Card[], index: number): { afterCardId?: Card
 }
 
 
+
+/** A refused move can still be made: its card is live and not already in that column (someone may have moved it meanwhile). */
+function stillToMove(view: BoardState, command: Command): boolean {
+	if (command.type !== 'moveCard') return true;
+	const card = view.cards[command.cardId];
+	return !!card && !card.archived && card.columnId !== command.toColumnId;
+}
 
 const copyCard = (card: Card): Card => ({ ...card });
