@@ -44,7 +44,7 @@ describe('sendJsonSliced and the event loop', () => {
       },
       write(chunk: string) {
         this.chunks.push(chunk);
-        process.nextTick(() => this.emit('drain'));
+        process.nextTick(() => res.emit('drain'));
         return false;
       },
       end(chunk: string) {

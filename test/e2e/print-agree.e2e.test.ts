@@ -113,9 +113,9 @@ describe('print preview', () => {
           d = describeCard(layout, card, ctx, tableMeasure);
           origin = (await item.boundingBox())!;
         } else if (layout.kind === 'column-signs') {
-          d = describeColumnSign(layout, board.columns[i] as Column, ctx, tableMeasure);
+          d = describeColumnSign(layout, board.columns[i] as unknown as Column, ctx, tableMeasure);
         } else {
-          d = describeBoardSign(layout, board, ctx, tableMeasure);
+          d = describeBoardSign(layout, board as unknown as Parameters<typeof describeBoardSign>[1], ctx, tableMeasure);
         }
         const name = `${id} item ${i + 1}`;
 

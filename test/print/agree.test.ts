@@ -127,7 +127,8 @@ describe('the PDF draws what the description says', () => {
       pages++;
       return realAddPage.apply(this, args);
     });
-    const rectSpy = vi.spyOn(PDFDocument.prototype, 'rect').mockImplementation(function (this: PDFKit.PDFDocument, x: number, y: number, w: number, h: number) {
+    const rectSpy = vi.spyOn(PDFDocument.prototype, 'rect').mockImplementation(function (this: PDFKit.PDFDocument, ...args: unknown[]) {
+      const [x, y, w, h] = args as [number, number, number, number];
       rects.push({ page: pages, x: x / PT_PER_MM, y: y / PT_PER_MM, w: w / PT_PER_MM, h: h / PT_PER_MM });
       return realRect.call(this, x, y, w, h);
     });
