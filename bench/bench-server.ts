@@ -61,7 +61,9 @@ if (mode === 'raw') {
     const state = await seedBoard(storage, cards);
     [boardId, cardIds, columnIds] = [state.id, Object.keys(state.cards), state.columns.map((c) => c.id)];
   } else {
-    const seeded = JSON.parse(execFileSync(process.execPath, [...process.execArgv, process.argv[1], 'seed', String(cards), dir], { encoding: 'utf8' }));
+    const seeded = JSON.parse(
+      execFileSync(process.execPath, [...process.execArgv, process.argv[1], 'seed', String(cards), dir], { encoding: 'utf8' })
+    );
     [boardId, cardIds, columnIds] = [seeded.boardId, seeded.cardIds, seeded.columnIds];
     storage = mode === 'memory' ? new MemoryStorage() : new LowdbStorage(dir);
   }

@@ -161,7 +161,10 @@ async function dragOne(page: Page, board: BoardState) {
   await page.locator(`section[data-column-id="${to.id}"] [data-card-id="${cardId}"]`).waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1_000);
   const tasks = await page.evaluate(
-    (since) => (window as unknown as { __bench: { longTasks: { start: number; duration: number }[] } }).__bench.longTasks.filter((t) => t.start >= since),
+    (since) =>
+      (window as unknown as { __bench: { longTasks: { start: number; duration: number }[] } }).__bench.longTasks.filter(
+        (t) => t.start >= since
+      ),
     started
   );
   return {

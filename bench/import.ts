@@ -34,10 +34,12 @@ export interface ImportFigures {
 /** A GET on a connection of its own (a kept-alive one can be closed by the server just as it is reused). */
 function get(url: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`))));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`))));
+      })
+      .on('error', reject);
   });
 }
 
@@ -62,7 +64,14 @@ async function probe(url: string, client: LightClient, boardId: string, cardIds:
   const moveLoop = async () => {
     while (!done) {
       const n = i++;
-      const msg = { boardId, opId: `bench-import-${Date.now()}-${n}`, type: 'moveCard', cardId: cardIds[(n * 7919) % cardIds.length], toColumnId: columnIds[n % columnIds.length], source: 'api' };
+      const msg = {
+        boardId,
+        opId: `bench-import-${Date.now()}-${n}`,
+        type: 'moveCard',
+        cardId: cardIds[(n * 7919) % cardIds.length],
+        toColumnId: columnIds[n % columnIds.length],
+        source: 'api'
+      };
       const t = performance.now();
       const r = await client.emitWithAck<{ ok: boolean; error?: { message: string } }>('board:command', msg);
       if (!r.ok) throw new Error(`move refused: ${r.error?.message}`);
@@ -75,7 +84,9 @@ async function probe(url: string, client: LightClient, boardId: string, cardIds:
 }
 
 export async function runImportBench(file: 'kanbridge' | 'trello' = 'kanbridge', idleSeconds = 5): Promise<ImportFigures> {
-  const body = Buffer.from(JSON.stringify(file === 'kanbridge' ? kanbridgeExport(MAX_IMPORT_CARDS, MAX_IMPORT_EVENTS) : trelloExport(MAX_IMPORT_CARDS)));
+  const body = Buffer.from(
+    JSON.stringify(file === 'kanbridge' ? kanbridgeExport(MAX_IMPORT_CARDS, MAX_IMPORT_EVENTS) : trelloExport(MAX_IMPORT_CARDS))
+  );
   const server = await startServer('kanbridge', 1_000);
   const url = `http://127.0.0.1:${server.port}`;
   const client = new LightClient(url, { name: 'Bench', clientId: 'bench-import' });
@@ -93,7 +104,11 @@ export async function runImportBench(file: 'kanbridge' | 'trello' = 'kanbridge',
       }
     })();
     const started = performance.now();
-    const upload = fetch(`${url}/api/import?format=${file}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body });
+    const upload = fetch(`${url}/api/import?format=${file}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url },
+      body
+    });
     const busy = await probe(url, client, server.boardId, server.cardIds, server.columnIds, upload);
     const res = await upload;
     const reply = await res.text();
@@ -104,8 +119,12 @@ export async function runImportBench(file: 'kanbridge' | 'trello' = 'kanbridge',
     await sleep(2_000);
     const after = await rssMb(server.pid);
     return {
-      file, fileMb: body.length / 1024 / 1024, importSeconds, status: res.status,
-      health: { idle: idle.health, importing: busy.health }, move: { idle: idle.move, importing: busy.move },
+      file,
+      fileMb: body.length / 1024 / 1024,
+      importSeconds,
+      status: res.status,
+      health: { idle: idle.health, importing: busy.health },
+      move: { idle: idle.move, importing: busy.move },
       rss: { before, peak, after }
     };
   } finally {

@@ -12,8 +12,20 @@ import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import {
-  cardsInOrder, decide, decideCreateBoard, emptyBoard, evolve, newBoardId, newCardId, newColumnId,
-  type BoardEvent, type BoardState, type Code, type DecideContext, type EventBody, type OpId
+  cardsInOrder,
+  decide,
+  decideCreateBoard,
+  emptyBoard,
+  evolve,
+  newBoardId,
+  newCardId,
+  newColumnId,
+  type BoardEvent,
+  type BoardState,
+  type Code,
+  type DecideContext,
+  type EventBody,
+  type OpId
 } from '../src/lib/domain';
 import { renderPdf } from '../server/print/render';
 
@@ -31,23 +43,42 @@ const TITLES = [
 function buildBoard(): BoardState {
   let n = 0;
   const ctx: DecideContext = {
-    newCardId, newColumnId,
-    newCode: () => (n++).toString(32).toUpperCase().replace(/I/g, 'X').replace(/L/g, 'Y').replace(/O/g, 'Z').replace(/U/g, 'W').padStart(7, '0') as Code
+    newCardId,
+    newColumnId,
+    newCode: () =>
+      (n++).toString(32).toUpperCase().replace(/I/g, 'X').replace(/L/g, 'Y').replace(/O/g, 'Z').replace(/U/g, 'W').padStart(7, '0') as Code
   };
   const state = emptyBoard(newBoardId());
   const apply = (bodies: EventBody[]) => {
     for (const body of bodies) {
-      evolve(state, { ...body, boardId: state.id, revision: state.revision + 1, at: new Date().toISOString(), source: 'import', actor: { id: 'bench', name: 'Bench' }, opId: `b${state.revision}` as OpId } as BoardEvent);
+      evolve(state, {
+        ...body,
+        boardId: state.id,
+        revision: state.revision + 1,
+        at: new Date().toISOString(),
+        source: 'import',
+        actor: { id: 'bench', name: 'Bench' },
+        opId: `b${state.revision}` as OpId
+      } as BoardEvent);
     }
   };
   const created = decideCreateBoard('Print benchmark — Платформа — 看板', [{ name: 'To do' }, { name: 'Doing' }, { name: 'Done' }], ctx);
   if (!created.ok) throw new Error(created.rejection.message);
   apply(created.events);
   for (let i = 0; i < CARDS; i++) {
-    const d = decide(state, {
-      type: 'createCard', opId: 'x' as OpId, title: `${TITLES[i % TITLES.length]} ${i}`, columnId: state.columns[i % 3].id,
-      assignee: i % 2 ? 'Алиса Петрова' : '王小明', tags: i % 3 ? ['backend', 'q3'] : [], due: i % 4 ? '2026-12-01' : null
-    }, ctx);
+    const d = decide(
+      state,
+      {
+        type: 'createCard',
+        opId: 'x' as OpId,
+        title: `${TITLES[i % TITLES.length]} ${i}`,
+        columnId: state.columns[i % 3].id,
+        assignee: i % 2 ? 'Алиса Петрова' : '王小明',
+        tags: i % 3 ? ['backend', 'q3'] : [],
+        due: i % 4 ? '2026-12-01' : null
+      },
+      ctx
+    );
     if (!d.ok) throw new Error(d.rejection.message);
     apply(d.events);
   }
@@ -101,7 +132,9 @@ async function child(): Promise<ChildResult> {
 
 export async function benchPrint(): Promise<Record<string, number>> {
   const self = fileURLToPath(import.meta.url);
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', self, '--child'], { cwd: path.resolve(path.dirname(self), '..') });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', self, '--child'], {
+    cwd: path.resolve(path.dirname(self), '..')
+  });
   const r = JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
   return {
     'A4, 500 cards: first PDF incl. font parsing (ms, aim < 3000)': r.firstMs,

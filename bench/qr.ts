@@ -59,17 +59,23 @@ function random(seed: number): () => number {
 function cardFrame(width: number, height: number, seed: number): RgbaImage {
   const rnd = random(seed);
   const q = QRCode.create(CARD_PAYLOAD, { errorCorrectionLevel: 'M' });
-  const n = q.modules.size, module = (height / 3) / n;
+  const n = q.modules.size,
+    module = height / 3 / n;
   const angle = ((rnd() - 0.5) * 24 * Math.PI) / 180;
-  const cos = Math.cos(angle), sin = Math.sin(angle);
-  const cx = width * (0.35 + 0.3 * rnd()), cy = height * (0.35 + 0.3 * rnd());
+  const cos = Math.cos(angle),
+    sin = Math.sin(angle);
+  const cx = width * (0.35 + 0.3 * rnd()),
+    cy = height * (0.35 + 0.3 * rnd());
   const data = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const dx = x + 0.5 - cx, dy = y + 0.5 - cy;
-      const u = (cos * dx + sin * dy) / module + n / 2, v = (-sin * dx + cos * dy) / module + n / 2;
+      const dx = x + 0.5 - cx,
+        dy = y + 0.5 - cy;
+      const u = (cos * dx + sin * dy) / module + n / 2,
+        v = (-sin * dx + cos * dy) / module + n / 2;
       let grey = 70 + 20 * Math.sin(x / 90) * Math.cos(y / 70);
-      if (u >= -6 && v >= -6 && u < n + 6 && v < n + 10) grey = u >= 0 && v >= 0 && u < n && v < n && q.modules.get(Math.floor(v), Math.floor(u)) ? 35 : 215;
+      if (u >= -6 && v >= -6 && u < n + 6 && v < n + 10)
+        grey = u >= 0 && v >= 0 && u < n && v < n && q.modules.get(Math.floor(v), Math.floor(u)) ? 35 : 215;
       grey += (rnd() - 0.5) * 16;
       const k = (y * width + x) * 4;
       data[k] = grey;
@@ -106,7 +112,10 @@ export async function benchDecoder(): Promise<Record<string, number>> {
   const photos = await fixturePhotos();
 
   // Fixture success counts at full resolution.
-  let photo = 0, frame = 0, zxingAlone = 0, jsqrAlone = 0;
+  let photo = 0,
+    frame = 0,
+    zxingAlone = 0,
+    jsqrAlone = 0;
   for (const p of photos) {
     const image = await imageToRgba(p.file);
     if ((await decoder.decode(image, { effort: 'photo' })).some((r) => r.text === p.text)) photo++;

@@ -73,7 +73,8 @@ async function oneBoard(pg: TestPostgres, serverCount: number) {
   const servers = await Promise.all(Array.from({ length: serverCount }, () => kanbridge(url)));
   const board: Board = { ...seeded, clients: [], sent: 0 };
   try {
-    for (let i = 0; i < ONE_BOARD.clients; i++) board.clients.push(new LightClient(servers[i % serverCount].url, { name: `Bench ${i}`, clientId: `bench${i}` }));
+    for (let i = 0; i < ONE_BOARD.clients; i++)
+      board.clients.push(new LightClient(servers[i % serverCount].url, { name: `Bench ${i}`, clientId: `bench${i}` }));
     await joinAll([board]);
     const arrivals = track([board]);
     const saturated = await drive([board], arrivals, ONE_BOARD.moves, ONE_BOARD.maxSeconds);
@@ -160,8 +161,12 @@ async function move(board: Board, client: LightClient, opId: string): Promise<nu
   const k = board.sent++;
   const n = board.cardIds.length;
   const msg = {
-    boardId: board.boardId, opId, type: 'moveCard', source: 'api',
-    cardId: board.cardIds[k % n], toColumnId: board.columnIds[(k + Math.floor(k / n) + 1) % board.columnIds.length]
+    boardId: board.boardId,
+    opId,
+    type: 'moveCard',
+    source: 'api',
+    cardId: board.cardIds[k % n],
+    toColumnId: board.columnIds[(k + Math.floor(k / n) + 1) % board.columnIds.length]
   };
   const r = await client.emitWithAck<{ ok: boolean; error?: { message: string } }>('board:command', msg);
   if (!r.ok) throw new Error(`move refused: ${r.error?.message}`);
@@ -174,13 +179,17 @@ async function drive(boards: Board[], arrivals: Map<string, Arrival>, moves: num
   let next = 0;
   const started = performance.now();
   const deadline = started + maxSeconds * 1_000;
-  await Promise.all(boards.flatMap((board) => board.clients.map(async (client) => {
-    while (next < moves && performance.now() < deadline) {
-      const i = next++;
-      const opId = `scale-${i}-${Math.random().toString(36).slice(2, 8)}`;
-      acked.set(opId, { ack: await move(board, client, opId), expected: board.clients.length });
-    }
-  })));
+  await Promise.all(
+    boards.flatMap((board) =>
+      board.clients.map(async (client) => {
+        while (next < moves && performance.now() < deadline) {
+          const i = next++;
+          const opId = `scale-${i}-${Math.random().toString(36).slice(2, 8)}`;
+          acked.set(opId, { ack: await move(board, client, opId), expected: board.clients.length });
+        }
+      })
+    )
+  );
   const seconds = (performance.now() - started) / 1_000;
   await new Promise((resolve) => setTimeout(resolve, 500)); // the last fan-outs
   const fanout: number[] = [];
@@ -196,7 +205,15 @@ async function drive(boards: Board[], arrivals: Map<string, Arrival>, moves: num
 async function kanbridge(databaseUrl: string): Promise<Kanbridge> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kanbridge-bench-scale-'));
   const child = spawn(process.execPath, ['build/kanbridge.js'], {
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, KANBRIDGE_DEMO: '0' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      KANBRIDGE_DEMO: '0'
+    },
     stdio: ['ignore', 'pipe', 'inherit']
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -41,20 +41,36 @@ export async function benchScanner(): Promise<Record<string, number>> {
   const server = await startServer(entry, dir);
   let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
   try {
-    const board = (await api<BoardJson>(server.url, 'POST', '/api/boards', { name: 'Scanner bench', columns: [{ name: 'Backlog' }, { name: 'Review' }] })).body;
+    const board = (
+      await api<BoardJson>(server.url, 'POST', '/api/boards', { name: 'Scanner bench', columns: [{ name: 'Backlog' }, { name: 'Review' }] })
+    ).body;
     const [backlog, review] = board.columns;
-    const card = (await api<{ card: { id: string; code: string } }>(server.url, 'POST', `/api/boards/${board.id}/cards`, { title: 'Bench card', columnId: backlog.id })).body.card;
+    const card = (
+      await api<{ card: { id: string; code: string } }>(server.url, 'POST', `/api/boards/${board.id}/cards`, {
+        title: 'Bench card',
+        columnId: backlog.id
+      })
+    ).body.card;
     const origin = server.url.toUpperCase();
     const targets = Array.from({ length: RUNS }, (_, i) => (i % 2 === 0 ? review : backlog));
     const segments: ClipSegment[] = [{ seconds: LEAD_S }];
     for (const to of targets) {
-      segments.push({ seconds: 1, qr: `${origin}/C/${card.code}` }, { seconds: 1 }, { seconds: 1, qr: `${origin}/L/${to.code}` }, { seconds: 1.5 });
+      segments.push(
+        { seconds: 1, qr: `${origin}/C/${card.code}` },
+        { seconds: 1 },
+        { seconds: 1, qr: `${origin}/L/${to.code}` },
+        { seconds: 1.5 }
+      );
     }
     segments.push({ seconds: 30 });
     const clip = path.join(dir, 'bench.y4m');
     await writeClip(clip, segments, { fps: 10 });
 
-    browser = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
+    browser = await launchBrowser([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${clip}`
+    ]);
     const watcher = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await watcher.goto(`${server.url}/boards/${board.id}`);
     await watcher.locator('[data-status="live"]').waitFor();
@@ -66,7 +82,12 @@ export async function benchScanner(): Promise<Record<string, number>> {
       const to = i % 2 === 0 ? review : backlog;
       const before = await landings(watcher);
       const sent = performance.timeOrigin + performance.now();
-      const r = await api(server.url, 'POST', `/api/boards/${board.id}/commands`, { opId: `op_bench${Date.now()}${i}`, type: 'moveCard', cardId: card.id, toColumnId: to.id });
+      const r = await api(server.url, 'POST', `/api/boards/${board.id}/commands`, {
+        opId: `op_bench${Date.now()}${i}`,
+        type: 'moveCard',
+        cardId: card.id,
+        toColumnId: to.id
+      });
       if (r.status !== 200) throw new Error(`baseline move failed: ${JSON.stringify(r.body)}`);
       const landed = await waitForLanding(watcher, before.length, to.id);
       baseline.push(landed - sent);

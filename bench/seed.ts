@@ -21,17 +21,30 @@ const ctx: DecideContext = {
   newCardId,
   newColumnId,
   // Sequential codes keep seeding cheap; they are valid Crockford codes and unique per run.
-  newCode: () => (n++).toString(32).toUpperCase().replace(/I/g, 'X').replace(/L/g, 'Y').replace(/O/g, 'Z').replace(/U/g, 'W').padStart(7, '0') as Code
+  newCode: () =>
+    (n++).toString(32).toUpperCase().replace(/I/g, 'X').replace(/L/g, 'Y').replace(/O/g, 'Z').replace(/U/g, 'W').padStart(7, '0') as Code
 };
 
 export async function seedBoard(storage: Storage, cards: number, columns = 5): Promise<BoardState> {
   const state = emptyBoard(newBoardId());
-  const created = decideCreateBoard(`Bench ${cards}`, Array.from({ length: columns }, (_, i) => ({ name: `Column ${i + 1}` })), ctx);
+  const created = decideCreateBoard(
+    `Bench ${cards}`,
+    Array.from({ length: columns }, (_, i) => ({ name: `Column ${i + 1}` })),
+    ctx
+  );
   if (!created.ok) throw new Error(created.rejection.message);
   let batch: BoardEvent[] = [];
   const push = async (bodies: EventBody[]) => {
     for (const body of bodies) {
-      const e = { ...body, boardId: state.id, revision: state.revision + 1, at: new Date().toISOString(), source: 'import', actor: { id: 'bench', name: 'Bench' }, opId: `seed-${state.revision + 1}` as OpId } as BoardEvent;
+      const e = {
+        ...body,
+        boardId: state.id,
+        revision: state.revision + 1,
+        at: new Date().toISOString(),
+        source: 'import',
+        actor: { id: 'bench', name: 'Bench' },
+        opId: `seed-${state.revision + 1}` as OpId
+      } as BoardEvent;
       evolve(state, e);
       batch.push(e);
     }
@@ -42,7 +55,17 @@ export async function seedBoard(storage: Storage, cards: number, columns = 5): P
   };
   await push(created.events);
   for (let i = 0; i < cards; i++) {
-    const d = decide(state, { type: 'createCard', opId: 'x' as OpId, title: `Card ${i} of the benchmark board`, columnId: state.columns[i % columns].id, tags: ['bench'] }, ctx);
+    const d = decide(
+      state,
+      {
+        type: 'createCard',
+        opId: 'x' as OpId,
+        title: `Card ${i} of the benchmark board`,
+        columnId: state.columns[i % columns].id,
+        tags: ['bench']
+      },
+      ctx
+    );
     if (!d.ok) throw new Error(d.rejection.message);
     await push(d.events);
   }

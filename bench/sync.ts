@@ -22,12 +22,25 @@ interface Server {
 /** The bench server bundled like the production server, so its RSS is comparable. */
 async function bundle(): Promise<string> {
   const out = 'bench/results/bench-server.mjs';
-  await build({ entryPoints: ['bench/bench-server.ts'], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+  await build({
+    entryPoints: ['bench/bench-server.ts'],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning'
+  });
   return out;
 }
 
 export async function startServer(mode: string, cards: number): Promise<Server> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), await bundle(), mode, String(cards)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), await bundle(), mode, String(cards)],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -63,7 +76,10 @@ export interface SyncFigures {
   rssMb: number;
 }
 
-export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { cards: number; clients: number; moves: number; maxSeconds: number; pacedMoves: number }): Promise<SyncFigures> {
+export async function runSync(
+  mode: 'kanbridge' | 'raw' | 'naive',
+  options: { cards: number; clients: number; moves: number; maxSeconds: number; pacedMoves: number }
+): Promise<SyncFigures> {
   const server = await startServer(mode, options.cards);
   const sockets: LightClient[] = [];
   try {
@@ -97,9 +113,12 @@ export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { ca
           const i = next++;
           const opId = `bench-${mode}-${i}-${ci}`;
           const msg = {
-            boardId: server.boardId, opId, type: 'moveCard',
+            boardId: server.boardId,
+            opId,
+            type: 'moveCard',
             cardId: server.cardIds[(i * 7919) % server.cardIds.length],
-            toColumnId: server.columnIds[i % server.columnIds.length], source: 'api'
+            toColumnId: server.columnIds[i % server.columnIds.length],
+            source: 'api'
           };
           const t0 = performance.now();
           const r = await s.emitWithAck<{ ok: boolean; error?: { message: string } }>('board:command', msg);
@@ -116,7 +135,14 @@ export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { ca
     for (let i = 0; i < options.pacedMoves; i++) {
       const s = sockets[i % sockets.length];
       const opId = `bench-paced-${mode}-${i}`;
-      const msg = { boardId: server.boardId, opId, type: 'moveCard', cardId: server.cardIds[(i * 104729) % server.cardIds.length], toColumnId: server.columnIds[(i + 1) % server.columnIds.length], source: 'api' };
+      const msg = {
+        boardId: server.boardId,
+        opId,
+        type: 'moveCard',
+        cardId: server.cardIds[(i * 104729) % server.cardIds.length],
+        toColumnId: server.columnIds[(i + 1) % server.columnIds.length],
+        source: 'api'
+      };
       const t0 = performance.now();
       await s.emitWithAck('board:command', msg);
       paced.set(opId, { send: t0, ack: performance.now() });
@@ -139,7 +165,8 @@ export async function runSync(mode: 'kanbridge' | 'raw' | 'naive', options: { ca
       fanout.push(Math.max(0, a.last - t.ack));
       sendToAll.push(a.last - t.send);
     }
-    if (fanout.length < sent.size * 0.99) throw new Error(`${mode}: only ${fanout.length} of ${sent.size} moves reached all ${options.clients} clients`);
+    if (fanout.length < sent.size * 0.99)
+      throw new Error(`${mode}: only ${fanout.length} of ${sent.size} moves reached all ${options.clients} clients`);
     return {
       pacedFanoutP50: percentile(pacedFanout, 50),
       pacedFanoutP99: percentile(pacedFanout, 99),

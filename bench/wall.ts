@@ -33,11 +33,23 @@ export async function benchWall(): Promise<Record<string, number>> {
   const storage = new MemoryStorage();
   await storage.open();
   const service = new BoardService(storage);
-  const created = await service.createBoard({ name: 'Bench wall', columns: ['Backlog', 'Ready', 'Doing', 'Review', 'Done'].map((name) => ({ name })) }, ctx);
+  const created = await service.createBoard(
+    { name: 'Bench wall', columns: ['Backlog', 'Ready', 'Doing', 'Review', 'Done'].map((name) => ({ name })) },
+    ctx
+  );
   if (!created.ok) throw new Error(created.rejection.message);
   const boardId = created.board.id;
   for (let i = 0; i < 34; i++) {
-    await service.execute(boardId, { type: 'createCard', opId: newOpId(), title: `Bench card ${i + 1}: a title of ordinary length`, columnId: created.board.columns[0].id }, ctx);
+    await service.execute(
+      boardId,
+      {
+        type: 'createCard',
+        opId: newOpId(),
+        title: `Bench card ${i + 1}: a title of ordinary length`,
+        columnId: created.board.columns[0].id
+      },
+      ctx
+    );
   }
   const board = (await service.getBoard(boardId))!;
   const cards = cardsInOrder(board);
@@ -49,10 +61,23 @@ export async function benchWall(): Promise<Record<string, number>> {
     truth.set(col, [...(truth.get(col) ?? []), c.id]);
   });
   const prints = await rasterise(await renderBoardPdfs(board, cards, PUBLIC_URL), SIZES);
-  const lanes: LaneSpec[] = board.columns.map((c, i) => ({ sign: c.id, widthMm: WIDTHS[i], items: truth.get(c.id) ?? [], stacks: i === 2 ? 2 : 1 }));
+  const lanes: LaneSpec[] = board.columns.map((c, i) => ({
+    sign: c.id,
+    widthMm: WIDTHS[i],
+    items: truth.get(c.id) ?? [],
+    stacks: i === 2 ? 2 : 1
+  }));
   const print = (k: string) => prints.get(k)!;
   const scene = layoutScene({ lanes, boardSign: BOARD_SIGN, seed: 3 }, print);
-  const photo = await photographWall(scene, print, SIZES.pxPerMm, { width: 4000, height: 3000, rotateDeg: 7, keystone: 0.08, blur: 1.2, noise: 8, jpegQuality: 85 });
+  const photo = await photographWall(scene, print, SIZES.pxPerMm, {
+    width: 4000,
+    height: 3000,
+    rotateDeg: 7,
+    keystone: 0.08,
+    blur: 1.2,
+    noise: 8,
+    jpegQuality: 85
+  });
   const codes = scene.placed.length;
 
   // Baseline: decode, one plain zxing pass over the whole photo.

@@ -20,7 +20,11 @@ const actor = { id: 'bench', name: 'Bench' };
 let i = 0;
 async function run(n: number) {
   for (let k = 0; k < n; k++, i++) {
-    const r = await service.execute(state.id, { type: 'moveCard', opId: newOpId(), cardId: cardIds[(i * 7919) % cardIds.length], toColumnId: columns[i % columns.length] }, { actor, source: 'api' });
+    const r = await service.execute(
+      state.id,
+      { type: 'moveCard', opId: newOpId(), cardId: cardIds[(i * 7919) % cardIds.length], toColumnId: columns[i % columns.length] },
+      { actor, source: 'api' }
+    );
     if (!r.ok) throw new Error(r.rejection.message);
   }
 }

@@ -91,7 +91,7 @@ async function migrate(source: Storage, target: Storage): Promise<number> {
   let copied = 0;
   for (const { board, present } of plans) {
     if (present >= board.revision) continue;
-    for (let since = present; since < board.revision; ) {
+    for (let since = present; since < board.revision;) {
       const page = await source.eventsSince(board.id, since, PAGE);
       await target.append(board.id, page);
       since = page[page.length - 1].revision;
@@ -104,12 +104,16 @@ async function migrate(source: Storage, target: Storage): Promise<number> {
   const copies = new Map((await target.listBoards()).map((b) => [b.id, b]));
   for (const { board, present } of plans) {
     if (present > board.revision) continue;
-    const same = isDeepStrictEqual(await source.loadBoard(board.id), await target.loadBoard(board.id)) && isDeepStrictEqual(copies.get(board.id), board);
+    const same =
+      isDeepStrictEqual(await source.loadBoard(board.id), await target.loadBoard(board.id)) &&
+      isDeepStrictEqual(copies.get(board.id), board);
     if (!same) throw new Error(`board ${board.id} reads back differently from PostgreSQL`);
   }
   const ahead = plans.filter((p) => p.present > p.board.revision).length;
-  console.log(`copied ${events} events of ${copied} boards; ${boards.length - copied} of ${boards.length} boards were already there` +
-    (ahead > 0 ? ` (${ahead} of them moved on in PostgreSQL since, and were left as they are)` : ''));
+  console.log(
+    `copied ${events} events of ${copied} boards; ${boards.length - copied} of ${boards.length} boards were already there` +
+      (ahead > 0 ? ` (${ahead} of them moved on in PostgreSQL since, and were left as they are)` : '')
+  );
   return 0;
 }
 
@@ -120,7 +124,7 @@ async function migrate(source: Storage, target: Storage): Promise<number> {
 async function compare(source: Storage, target: Storage, board: BoardSummary, present: number): Promise<string[]> {
   const problems: string[] = [];
   const overlap = Math.min(present, board.revision);
-  for (let since = 0; since < overlap && problems.length === 0; ) {
+  for (let since = 0; since < overlap && problems.length === 0;) {
     const [ours, theirs] = await Promise.all([
       source.eventsSince(board.id, since, Math.min(PAGE, overlap - since)),
       target.eventsSince(board.id, since, Math.min(PAGE, overlap - since))
@@ -129,12 +133,14 @@ async function compare(source: Storage, target: Storage, board: BoardSummary, pr
     if (differs >= 0) problems.push(`board ${board.id} ("${board.name}"): event ${ours[differs].revision} differs`);
     since += ours.length;
   }
-  for (let since = present; since < board.revision && problems.length === 0; ) {
+  for (let since = present; since < board.revision && problems.length === 0;) {
     const page = await source.eventsSince(board.id, since, PAGE);
     for (const [code, owner] of page.flatMap(codesIssued)) {
       const holder = await target.findCode(code);
       if (holder && !isDeepStrictEqual(holder, owner)) {
-        problems.push(`board ${board.id} ("${board.name}"): code ${code} belongs to another ${holder.kind} (board ${holder.boardId}) in the database`);
+        problems.push(
+          `board ${board.id} ("${board.name}"): code ${code} belongs to another ${holder.kind} (board ${holder.boardId}) in the database`
+        );
       }
     }
     since = page[page.length - 1].revision;

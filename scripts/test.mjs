@@ -6,7 +6,11 @@ import { spawnSync } from 'node:child_process';
 const extra = process.argv.slice(2);
 let failed = false;
 for (const project of ['unit', 'system']) {
-  const r = spawnSync('npx', ['vitest', 'run', '--project', project, '--passWithNoTests', `--outputFile.json=test-results/${project}.json`, ...extra], { stdio: 'inherit' });
+  const r = spawnSync(
+    'npx',
+    ['vitest', 'run', '--project', project, '--passWithNoTests', `--outputFile.json=test-results/${project}.json`, ...extra],
+    { stdio: 'inherit' }
+  );
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -68,7 +68,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const { admin, setupCode } = await accounts.bootstrap({ adminEmail: options.admin?.email, adminPassword: options.admin?.password });
   // The demo board (made before any account existed) belongs to the admin.
-  if (admin) await accounts.adoptOrphans((await storage.listBoards()).map((b) => b.id), admin.id);
+  if (admin)
+    await accounts.adoptOrphans(
+      (await storage.listBoards()).map((b) => b.id),
+      admin.id
+    );
   const handleApi = createApiHandler({ service, accounts, version: VERSION, publicUrl: options.publicUrl }, API_ROUTES);
   const servers: KServer[] = [];
   const app: App = {
@@ -79,7 +83,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     publicUrl: options.publicUrl,
     handleApi,
     attach(server) {
-      const io = attachSocket(server, service, { accounts, allowedOrigins: options.publicUrl ? [options.publicUrl] : [], adapter: scale?.adapter() });
+      const io = attachSocket(server, service, {
+        accounts,
+        allowedOrigins: options.publicUrl ? [options.publicUrl] : [],
+        adapter: scale?.adapter()
+      });
       servers.push(io);
       return io;
     },

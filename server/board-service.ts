@@ -175,7 +175,15 @@ export class BoardService {
       let slice = performance.now();
       for (let i = 0; i < history.length; i++) {
         const h = history[i];
-        events[i] = { ...h.body, boardId, revision: i + 1, at: h.at, source, actor: { id: h.actor.id, name: h.actor.name }, opId: h.opId } as BoardEvent;
+        events[i] = {
+          ...h.body,
+          boardId,
+          revision: i + 1,
+          at: h.at,
+          source,
+          actor: { id: h.actor.id, name: h.actor.name },
+          opId: h.opId
+        } as BoardEvent;
         evolve(state, events[i]);
         if ((i & 31) === 31 && performance.now() - slice > SLICE_MS) {
           await yieldToLoop();
@@ -299,7 +307,7 @@ export class BoardService {
 
   /** Resolves when everything handed to storage for this board so far is durable. */
   async #durable(boardId: BoardId): Promise<void> {
-    for (let tail = this.#tails.get(boardId); tail; ) {
+    for (let tail = this.#tails.get(boardId); tail;) {
       await tail;
       const next = this.#tails.get(boardId);
       if (next === tail) break;
@@ -346,7 +354,9 @@ export class BoardService {
     // with its first result instead of being applied twice. A store that looks opIds up
     // (findOp) is asked about every one not in memory anyway, so a reload after another
     // server's append stays cheap.
-    const tail = this.#storage.capabilities.shared ? [] : await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
+    const tail = this.#storage.capabilities.shared
+      ? []
+      : await this.#storage.eventsSince(boardId, Math.max(0, state.revision - REMEMBERED_OPS));
     const byOp = new Map<OpId, BoardEvent[]>();
     for (const e of tail) {
       const events = byOp.get(e.opId) ?? [];
@@ -380,7 +390,8 @@ export class BoardService {
     const cards = commandCards(command);
     if (cards.length === 0) return null;
     const details = { baseRevision, revision: state.revision };
-    if (state.revision - baseRevision > STALE_WINDOW) return reject('STALE', 'The board changed too much since this view; reload it', details);
+    if (state.revision - baseRevision > STALE_WINDOW)
+      return reject('STALE', 'The board changed too much since this view; reload it', details);
     const since = await this.#storage.eventsSince(state.id, baseRevision);
     const hit = since.find((e) => touchedCards(e).some((id) => cards.includes(id)));
     return hit ? staleRejection(hit, details) : null;
@@ -458,7 +469,11 @@ export const DEFAULT_COLUMNS = [
   { name: 'Done' }
 ];
 
-
 function staleRejection(hit: BoardEvent, details: { baseRevision: number; revision: number }): Rejection {
-  return reject('STALE', 'Someone changed this card after your view of it', { ...details, cardId: touchedCards(hit)[0], changedBy: hit.actor.name, changedAt: hit.at });
+  return reject('STALE', 'Someone changed this card after your view of it', {
+    ...details,
+    cardId: touchedCards(hit)[0],
+    changedBy: hit.actor.name,
+    changedAt: hit.at
+  });
 }

@@ -52,7 +52,11 @@ export async function selfSignedCert(): Promise<Cert> {
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [{ type: 2 as const, value: 'localhost' }, { type: 2 as const, value: os.hostname() }, ...ips.map((ip) => ({ type: 7 as const, ip }))]
+        altNames: [
+          { type: 2 as const, value: 'localhost' },
+          { type: 2 as const, value: os.hostname() },
+          ...ips.map((ip) => ({ type: 7 as const, ip }))
+        ]
       }
     ]
   });

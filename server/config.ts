@@ -13,10 +13,22 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, message: 'PUBLIC_URL must be an http(s) URL such as http://kanban.example:3000' })
     .optional()
     .transform((u) => u?.replace(/\/+$/, '')),
-  HTTPS: z.enum(['0', '1', '']).optional().transform((v) => v === '1'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://').optional(),
-  KANBRIDGE_DEMO: z.enum(['0', '1', '']).optional().transform((v) => v !== '0'),
-  KANBRIDGE_ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'KANBRIDGE_ADMIN_EMAIL must be an email address').optional(),
+  HTTPS: z
+    .enum(['0', '1', ''])
+    .optional()
+    .transform((v) => v === '1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://')
+    .optional(),
+  KANBRIDGE_DEMO: z
+    .enum(['0', '1', ''])
+    .optional()
+    .transform((v) => v !== '0'),
+  KANBRIDGE_ADMIN_EMAIL: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'KANBRIDGE_ADMIN_EMAIL must be an email address')
+    .optional(),
   KANBRIDGE_ADMIN_PASSWORD: z.string().min(8, 'KANBRIDGE_ADMIN_PASSWORD needs at least 8 characters').optional(),
   // Read where they apply (server/auth/board-quota.ts); checked here so a bad value stops the start.
   KANBRIDGE_BOARDS_PER_HOUR: z.coerce.number().int('must be a whole number').min(1).max(1_000_000).optional(),

@@ -9,8 +9,18 @@
  * scratch board and stored through the same history path as an import.
  */
 import {
-  decide, decideCreateBoard, emptyBoard, evolve,
-  type Actor, type BoardEvent, type BoardId, type CardId, type Command, type DecideContext, type EventBody, type OpId
+  decide,
+  decideCreateBoard,
+  emptyBoard,
+  evolve,
+  type Actor,
+  type BoardEvent,
+  type BoardId,
+  type CardId,
+  type Command,
+  type DecideContext,
+  type EventBody,
+  type OpId
 } from '../src/lib/domain';
 import type { BoardService, HistoricEvent } from './board-service';
 import { seededRandom as random } from '../src/lib/random';
@@ -35,12 +45,42 @@ const SEEDS: Seed[] = [
   { title: 'Customer interviews for the onboarding redesign', tags: ['research'], estimate: 5, created: 30, moves: [] },
   { title: 'Export the quarterly portfolio report as PDF', tags: ['pmo'], estimate: 3, created: 12, moves: [] },
   { title: 'Dark mode for the print preview', tags: ['ui'], estimate: 2, created: 4, moves: [] },
-  { title: 'Single sign-on with the company directory', assignee: 'Priya', tags: ['security'], estimate: 8, dueInDays: 21, created: 25, moves: [10] },
-  { title: 'Print card set for the platform team wall', assignee: 'Marco', tags: ['pmo', 'wall'], estimate: 1, dueInDays: 3, created: 15, moves: [5] },
-  { title: 'Fix flaky invoice totals on month end', assignee: 'Aiko', tags: ['bug'], estimate: 3, dueInDays: 5, created: 8, moves: [2] },
-  { title: 'Migrate build pipeline to the new runners', assignee: 'Sam', tags: ['infra'], estimate: 5, dueInDays: 7, created: 40, moves: [28, 20] },
   {
-    title: 'Scanner: vibrate and beep on every read', assignee: 'Lena', tags: ['mobile'], estimate: 2, dueInDays: 2, created: 18, moves: [11, 5.9],
+    title: 'Single sign-on with the company directory',
+    assignee: 'Priya',
+    tags: ['security'],
+    estimate: 8,
+    dueInDays: 21,
+    created: 25,
+    moves: [10]
+  },
+  {
+    title: 'Print card set for the platform team wall',
+    assignee: 'Marco',
+    tags: ['pmo', 'wall'],
+    estimate: 1,
+    dueInDays: 3,
+    created: 15,
+    moves: [5]
+  },
+  { title: 'Fix flaky invoice totals on month end', assignee: 'Aiko', tags: ['bug'], estimate: 3, dueInDays: 5, created: 8, moves: [2] },
+  {
+    title: 'Migrate build pipeline to the new runners',
+    assignee: 'Sam',
+    tags: ['infra'],
+    estimate: 5,
+    dueInDays: 7,
+    created: 40,
+    moves: [28, 20]
+  },
+  {
+    title: 'Scanner: vibrate and beep on every read',
+    assignee: 'Lena',
+    tags: ['mobile'],
+    estimate: 2,
+    dueInDays: 2,
+    created: 18,
+    moves: [11, 5.9],
     description: 'Facilitators asked for feedback they can feel while holding the phone up to the wall.'
   },
   { title: 'Cycle-time chart with 85th percentile line', assignee: 'Priya', tags: ['insight'], estimate: 3, created: 10, moves: [6, 1.9] },
@@ -51,22 +91,54 @@ const SEEDS: Seed[] = [
 
 /** The work the team finished (or dropped) before today. */
 const PAST: Fields[] = [
-  ['Sign-in with email and password', 'security'], ['Password reset by email', 'security'], ['Board list with search', 'board'],
-  ['Column rename and reorder', 'board'], ['Card detail dialog', 'board'], ['Drag cards between columns', 'board'],
-  ['Keyboard moves for cards', 'a11y'], ['Screen reader announcements for moves', 'a11y'], ['QR code on every printed card', 'wall'],
-  ['A4 card sheet layout', 'pmo'], ['Column signs with QR codes', 'wall'], ['Scanner page on phones', 'mobile'],
-  ['Camera permission help text', 'mobile'], ['Offline queue for scans', 'mobile'], ['Undo the last scan', 'mobile'],
-  ['Activity feed per board', 'insight'], ['Throughput per week', 'insight'], ['Cumulative flow diagram', 'insight'],
-  ['CSV export of cards', 'pmo'], ['Trello import', 'pmo'], ['Board export and import', 'pmo'], ['Due dates on cards', 'board'],
-  ['Overdue badge on cards', 'board'], ['Tags with colours', 'board'], ['Estimate field on cards', 'board'],
-  ['Archive and restore cards', 'board'], ['Presence: who is on the board', 'board'], ['Reconnect without losing moves', 'infra'],
-  ['Nightly backup of the data folder', 'infra'], ['Health endpoint for monitoring', 'infra'], ['HTTPS with a self-signed certificate', 'infra'],
-  ['Invite teammates by link', 'security'], ['Roles: owner, editor, viewer', 'security'], ['API tokens for scripts', 'security'],
-  ['Pair a phone as a scanner', 'mobile'], ['Wall photo: read every card at once', 'wall'], ['Review screen for wall photos', 'wall'],
-  ['Earned value figures', 'pmo'], ['Portfolio overview of all boards', 'pmo'], ['Print only changed cards', 'pmo'],
-  ['Fix card titles cut off in print', 'bug'], ['Fix double move after reconnect', 'bug'], ['Fix timezone of due dates', 'bug'],
-  ['Fix scanner freezing on old phones', 'bug'], ['Speed up boards with many cards', 'infra'], ['Dark theme', 'ui'],
-  ['Empty states with help text', 'ui'], ['Onboarding checklist for new boards', 'ui']
+  ['Sign-in with email and password', 'security'],
+  ['Password reset by email', 'security'],
+  ['Board list with search', 'board'],
+  ['Column rename and reorder', 'board'],
+  ['Card detail dialog', 'board'],
+  ['Drag cards between columns', 'board'],
+  ['Keyboard moves for cards', 'a11y'],
+  ['Screen reader announcements for moves', 'a11y'],
+  ['QR code on every printed card', 'wall'],
+  ['A4 card sheet layout', 'pmo'],
+  ['Column signs with QR codes', 'wall'],
+  ['Scanner page on phones', 'mobile'],
+  ['Camera permission help text', 'mobile'],
+  ['Offline queue for scans', 'mobile'],
+  ['Undo the last scan', 'mobile'],
+  ['Activity feed per board', 'insight'],
+  ['Throughput per week', 'insight'],
+  ['Cumulative flow diagram', 'insight'],
+  ['CSV export of cards', 'pmo'],
+  ['Trello import', 'pmo'],
+  ['Board export and import', 'pmo'],
+  ['Due dates on cards', 'board'],
+  ['Overdue badge on cards', 'board'],
+  ['Tags with colours', 'board'],
+  ['Estimate field on cards', 'board'],
+  ['Archive and restore cards', 'board'],
+  ['Presence: who is on the board', 'board'],
+  ['Reconnect without losing moves', 'infra'],
+  ['Nightly backup of the data folder', 'infra'],
+  ['Health endpoint for monitoring', 'infra'],
+  ['HTTPS with a self-signed certificate', 'infra'],
+  ['Invite teammates by link', 'security'],
+  ['Roles: owner, editor, viewer', 'security'],
+  ['API tokens for scripts', 'security'],
+  ['Pair a phone as a scanner', 'mobile'],
+  ['Wall photo: read every card at once', 'wall'],
+  ['Review screen for wall photos', 'wall'],
+  ['Earned value figures', 'pmo'],
+  ['Portfolio overview of all boards', 'pmo'],
+  ['Print only changed cards', 'pmo'],
+  ['Fix card titles cut off in print', 'bug'],
+  ['Fix double move after reconnect', 'bug'],
+  ['Fix timezone of due dates', 'bug'],
+  ['Fix scanner freezing on old phones', 'bug'],
+  ['Speed up boards with many cards', 'infra'],
+  ['Dark theme', 'ui'],
+  ['Empty states with help text', 'ui'],
+  ['Onboarding checklist for new boards', 'ui']
 ].map(([title, tag], i) => ({ title, tags: [tag], assignee: PEOPLE[i % PEOPLE.length].name, estimate: [1, 2, 3, 5, 8][(i * 7) % 5] }));
 
 interface Planned extends Fields {
@@ -76,7 +148,6 @@ interface Planned extends Fields {
   archivedAt?: number;
   due: string | null;
 }
-
 
 /** The same moment moved into working hours (Monday to Friday, 09:00–17:30 UTC), never earlier. */
 function workingTime(at: number, rand: () => number): number {
@@ -166,7 +237,17 @@ export function planDemo(now: Date): Planned[] {
       continue;
     }
     doing.push([start, review]);
-    past.push({ ...fields, created, moves: [{ to: 1, at: ready }, { to: DOING, at: start }, { to: 3, at: review }, { to: DONE, at: done }], due });
+    past.push({
+      ...fields,
+      created,
+      moves: [
+        { to: 1, at: ready },
+        { to: DOING, at: start },
+        { to: 3, at: review },
+        { to: DONE, at: done }
+      ],
+      due
+    });
   }
   return [...past, ...seeds];
 }
@@ -180,7 +261,15 @@ export function demoHistory(plan: Planned[], creator: Actor, start: number, ctx:
   const apply = (bodies: EventBody[], at: number, actor: Actor) => {
     for (const body of bodies) {
       const opId = `demo-${out.length + 1}` as OpId;
-      evolve(state, { ...body, boardId: state.id, revision: state.revision + 1, at: new Date(at).toISOString(), source: 'system', actor, opId } as BoardEvent);
+      evolve(state, {
+        ...body,
+        boardId: state.id,
+        revision: state.revision + 1,
+        at: new Date(at).toISOString(),
+        source: 'system',
+        actor,
+        opId
+      } as BoardEvent);
       out.push({ body, at: new Date(at).toISOString(), actor, opId });
     }
   };
@@ -199,14 +288,22 @@ export function demoHistory(plan: Planned[], creator: Actor, start: number, ctx:
     const p = plan[step.card];
     const actor = step.kind === 'create' ? OWNER : person(p.assignee ?? '');
     const opId = 'demo' as OpId;
-    const command: Command = step.kind === 'create'
-      ? {
-        type: 'createCard', opId, columnId: state.columns[0].id, title: p.title, description: p.description ?? '',
-        assignee: p.assignee ?? '', tags: p.tags ?? [], estimate: p.estimate ?? null, due: p.due
-      }
-      : step.kind === 'move'
-        ? { type: 'moveCard', opId, cardId: ids[step.card], toColumnId: state.columns[step.to!].id, override: true }
-        : { type: 'archiveCard', opId, cardId: ids[step.card] };
+    const command: Command =
+      step.kind === 'create'
+        ? {
+            type: 'createCard',
+            opId,
+            columnId: state.columns[0].id,
+            title: p.title,
+            description: p.description ?? '',
+            assignee: p.assignee ?? '',
+            tags: p.tags ?? [],
+            estimate: p.estimate ?? null,
+            due: p.due
+          }
+        : step.kind === 'move'
+          ? { type: 'moveCard', opId, cardId: ids[step.card], toColumnId: state.columns[step.to!].id, override: true }
+          : { type: 'archiveCard', opId, cardId: ids[step.card] };
     const d = decide(state, command, ctx);
     if (!d.ok) throw new Error(`demo history: ${command.type} of "${p.title}": ${d.rejection.message}`);
     if (step.kind === 'create') {

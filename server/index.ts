@@ -45,7 +45,10 @@ async function main() {
   }
   const storage = createStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const app = await createApp({
-    storage, publicUrl: config.publicUrl, demo: config.demo, admin: config.admin,
+    storage,
+    publicUrl: config.publicUrl,
+    demo: config.demo,
+    admin: config.admin,
     accounts: config.databaseUrl ? new PgAccounts(config.databaseUrl) : new FileAccounts(config.dataDir)
   });
   // SvelteKit (adapter-node) builds each page request's URL from a protocol header, and would
@@ -62,13 +65,14 @@ async function main() {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal error');
       else res.destroy();
     };
-    app.handleApi(req, res).then((handled) => {
-      if (!handled) handler(req, res);
-    }).catch(failed);
+    app
+      .handleApi(req, res)
+      .then((handled) => {
+        if (!handled) handler(req, res);
+      })
+      .catch(failed);
   };
-  const server = config.https
-    ? https.createServer(await loadOrCreateCert(config.dataDir), onRequest)
-    : http.createServer(onRequest);
+  const server = config.https ? https.createServer(await loadOrCreateCert(config.dataDir), onRequest) : http.createServer(onRequest);
   app.attach(server);
 
   let closing = false;

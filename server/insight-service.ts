@@ -20,7 +20,12 @@ export async function metricsFor(service: BoardService, board: BoardState, perio
 }
 
 /** Forecasts for one board, from one read of its log. */
-export async function forecastsFor(service: BoardService, board: BoardState, questions: ForecastQuestion[], now: number): Promise<ForecastResult[]> {
+export async function forecastsFor(
+  service: BoardService,
+  board: BoardState,
+  questions: ForecastQuestion[],
+  now: number
+): Promise<ForecastResult[]> {
   const events = await log(service, board.id);
   return questions.map((q) => forecast(events, q, now));
 }
@@ -29,7 +34,12 @@ export async function forecastsFor(service: BoardService, board: BoardState, que
  * One row per board the caller may read, computed one board at a time so that only one log is
  * in memory.
  */
-export async function portfolioFor(service: BoardService, period: Period, now: number, canRead: (boardId: string) => boolean): Promise<PortfolioRow[]> {
+export async function portfolioFor(
+  service: BoardService,
+  period: Period,
+  now: number,
+  canRead: (boardId: string) => boolean
+): Promise<PortfolioRow[]> {
   const rows: PortfolioRow[] = [];
   for (const summary of await service.listBoards()) {
     if (!canRead(summary.id)) continue;
@@ -44,4 +54,3 @@ export async function portfolioFor(service: BoardService, period: Period, now: n
 
 /** The day (UTC) a board was made: young boards' default periods start there. */
 export const firstDayOf = (board: Pick<BoardState, 'createdAt'>): string | null => (board.createdAt ? board.createdAt.slice(0, 10) : null);
-

@@ -53,13 +53,14 @@ export async function scaleOut(storage: Storage, service: BoardService): Promise
   // errors: without this, a database restart would end the process. The adapter reconnects.
   pool.on('connect', (client) => client.on('error', () => undefined));
   return {
-    adapter: () => createAdapter(pool, {
-      heartbeatInterval: HEARTBEAT_INTERVAL,
-      heartbeatTimeout: HEARTBEAT_TIMEOUT,
-      // Its default is silence: a failed publish would leave other servers' clients behind
-      // (they catch up at the next event's gap) without a word in the log.
-      errorHandler: (e) => console.error(`kanbridge: Socket.IO adapter: ${e.message}`)
-    }),
+    adapter: () =>
+      createAdapter(pool, {
+        heartbeatInterval: HEARTBEAT_INTERVAL,
+        heartbeatTimeout: HEARTBEAT_TIMEOUT,
+        // Its default is silence: a failed publish would leave other servers' clients behind
+        // (they catch up at the next event's gap) without a word in the log.
+        errorHandler: (e) => console.error(`kanbridge: Socket.IO adapter: ${e.message}`)
+      }),
     close: async () => {
       await stopWatching();
       await pool.end();

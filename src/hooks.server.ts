@@ -52,10 +52,16 @@ export const handle: Handle = async ({ event, resolve }) => {
 
   const path = event.url.pathname;
   if (!decodable(path)) {
-    return new Response('Bad request: this address has a broken percent-escape.', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new Response('Bad request: this address has a broken percent-escape.', {
+      status: 400,
+      headers: { 'content-type': 'text/plain; charset=utf-8' }
+    });
   }
   if (event.request.method === 'POST' && unknownAction(event.url)) {
-    return new Response('Not found: this page has no such form action.', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new Response('Not found: this page has no such form action.', {
+      status: 404,
+      headers: { 'content-type': 'text/plain; charset=utf-8' }
+    });
   }
   if (path.startsWith('/_app/') || PUBLIC.some((p) => p.test(path))) return resolve(event);
   if (principal.kind === 'anonymous') {
@@ -66,7 +72,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   const board = BOARD_PAGE.exec(path);
   const code = CODE_PAGE.exec(path);
   if (board) {
-    if (!can(decodeURIComponent(board[1]), 'read')) error(403, { message: 'You do not have access to this board. Ask its owner to add you.', code: 'FORBIDDEN' });
+    if (!can(decodeURIComponent(board[1]), 'read'))
+      error(403, { message: 'You do not have access to this board. Ask its owner to add you.', code: 'FORBIDDEN' });
   } else if (code) {
     // Printed-code pages check access where they look the code up (resolveCode), after the
     // same redirects an unknown code gets, so that both answer alike.

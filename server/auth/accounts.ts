@@ -8,7 +8,18 @@
  * prints a one-time setup link that creates the admin.
  */
 import { hashPassword, newId, newSecret, sha256, verifyPassword } from './secrets';
-import { AccountsConflict, emptyAccounts, type AccountsDoc, type AccountsPersistence, type ApiToken, type Membership, type Principal, type Role, type ScannerSession, type User } from './types';
+import {
+  AccountsConflict,
+  emptyAccounts,
+  type AccountsDoc,
+  type AccountsPersistence,
+  type ApiToken,
+  type Membership,
+  type Principal,
+  type Role,
+  type ScannerSession,
+  type User
+} from './types';
 
 import { INVITE_DAYS, PAIRING_MINUTES, SESSION_DAYS } from './constants';
 
@@ -21,7 +32,11 @@ export type Revocation =
   | { kind: 'token'; tokenId: string };
 
 export class AccountError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404 | 409 | 410, readonly code: string, message: string) {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410,
+    readonly code: string,
+    message: string
+  ) {
     super(message);
   }
 }
@@ -105,7 +120,12 @@ export class Accounts {
   }
 
   /** Creates a user; without a password it answers an invitation code to set one. */
-  async createUser(input: { email: string; name: string; password?: string; admin?: boolean }): Promise<{ user: User; inviteCode?: string }> {
+  async createUser(input: {
+    email: string;
+    name: string;
+    password?: string;
+    admin?: boolean;
+  }): Promise<{ user: User; inviteCode?: string }> {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const inviteCode = input.password ? undefined : newSecret();
     const user = await this.#change(() => {
@@ -119,7 +139,14 @@ export class Accounts {
   #addUser(input: { email: string; name: string; admin?: boolean }, passwordHash: string | null): User {
     const email = normaliseEmail(input.email);
     if (this.userByEmail(email)) throw new AccountError(409, 'EXISTS', `${email} already has an account`);
-    const user: User = { id: newId('u'), email, name: input.name.trim() || email, admin: input.admin ?? false, passwordHash, createdAt: this.#now().toISOString() };
+    const user: User = {
+      id: newId('u'),
+      email,
+      name: input.name.trim() || email,
+      admin: input.admin ?? false,
+      passwordHash,
+      createdAt: this.#now().toISOString()
+    };
     this.#doc.users.push(user);
     return user;
   }
@@ -154,7 +181,12 @@ export class Accounts {
     if (!ok || !user) return null;
     const sessionId = newSecret('u.');
     await this.#change(() => {
-      this.#doc.sessions.push({ hash: sha256(sessionId), userId: user.id, createdAt: this.#now().toISOString(), expiresAt: this.#after(SESSION_DAYS * 864e5) });
+      this.#doc.sessions.push({
+        hash: sha256(sessionId),
+        userId: user.id,
+        createdAt: this.#now().toISOString(),
+        expiresAt: this.#after(SESSION_DAYS * 864e5)
+      });
     });
     return { sessionId, user };
   }
@@ -177,11 +209,20 @@ export class Accounts {
 
   // ---- API tokens -----------------------------------------------------------------------
 
-  async createToken(userId: string, input: { name: string; boardIds?: string[] | null; write?: boolean }): Promise<{ token: string; record: ApiToken }> {
+  async createToken(
+    userId: string,
+    input: { name: string; boardIds?: string[] | null; write?: boolean }
+  ): Promise<{ token: string; record: ApiToken }> {
     const token = newSecret('kb_');
     const record: ApiToken = {
-      id: newId('t'), hash: sha256(token), userId, name: input.name.trim() || 'token', boardIds: input.boardIds ?? null,
-      write: input.write ?? false, createdAt: this.#now().toISOString(), revokedAt: null
+      id: newId('t'),
+      hash: sha256(token),
+      userId,
+      name: input.name.trim() || 'token',
+      boardIds: input.boardIds ?? null,
+      write: input.write ?? false,
+      createdAt: this.#now().toISOString(),
+      revokedAt: null
     };
     await this.#change(() => {
       this.#doc.tokens.push(record);
@@ -277,10 +318,16 @@ export class Accounts {
     const secret = newSecret('s.');
     const scanner = await this.#change(() => {
       const pairing = this.#doc.pairings.find((p) => p.hash === sha256(code) && p.expiresAt > this.#now().toISOString());
-      if (!pairing) throw new AccountError(410, 'PAIRING_INVALID', 'This pairing code has expired or was used; show a new one on the board');
+      if (!pairing)
+        throw new AccountError(410, 'PAIRING_INVALID', 'This pairing code has expired or was used; show a new one on the board');
       const scanner: ScannerSession = {
-        id: newId('p'), hash: sha256(secret), boardId: pairing.boardId, label: label.trim().slice(0, 60) || 'Phone',
-        createdBy: pairing.createdBy, createdAt: this.#now().toISOString(), revokedAt: null
+        id: newId('p'),
+        hash: sha256(secret),
+        boardId: pairing.boardId,
+        label: label.trim().slice(0, 60) || 'Phone',
+        createdBy: pairing.createdBy,
+        createdAt: this.#now().toISOString(),
+        revokedAt: null
       };
       this.#doc.pairings = this.#doc.pairings.filter((p) => p !== pairing);
       this.#doc.scanners.push(scanner);

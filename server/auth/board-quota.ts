@@ -16,23 +16,36 @@ function setting(name: string, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
-export type QuotaRefusal = { code: 'RATE_LIMITED'; message: string; retryAfter: number } | { code: 'BOARD_LIMIT'; message: string; retryAfter?: undefined };
+export type QuotaRefusal =
+  { code: 'RATE_LIMITED'; message: string; retryAfter: number } | { code: 'BOARD_LIMIT'; message: string; retryAfter?: undefined };
 
 /**
  * Counts one board about to be made by `key` (a user id, or an address on an open install),
  * who owns `owned` boards now (null: not counted). Answers a refusal, or a `release` that gives
  * the count back when the board was not made after all.
  */
-export function takeBoardQuota(key: string, owned: number | null): { ok: false; refusal: QuotaRefusal } | { ok: true; release: () => void } {
+export function takeBoardQuota(
+  key: string,
+  owned: number | null
+): { ok: false; refusal: QuotaRefusal } | { ok: true; release: () => void } {
   const max = setting('KANBRIDGE_MAX_BOARDS_PER_USER', DEFAULT_MAX_BOARDS_PER_USER);
   if (owned !== null && owned >= max) {
-    return { ok: false, refusal: { code: 'BOARD_LIMIT', message: `You own ${owned} boards, the most one person may own here; delete one or ask an admin to raise the limit` } };
+    return {
+      ok: false,
+      refusal: {
+        code: 'BOARD_LIMIT',
+        message: `You own ${owned} boards, the most one person may own here; delete one or ask an admin to raise the limit`
+      }
+    };
   }
   const perHour = setting('KANBRIDGE_BOARDS_PER_HOUR', DEFAULT_BOARDS_PER_HOUR);
   const wait = hourly.take(key, perHour);
   if (wait > 0) {
     hourly.refund(key);
-    return { ok: false, refusal: { code: 'RATE_LIMITED', message: `You can make at most ${perHour} boards an hour; try again in ${wait} s`, retryAfter: wait } };
+    return {
+      ok: false,
+      refusal: { code: 'RATE_LIMITED', message: `You can make at most ${perHour} boards an hour; try again in ${wait} s`, retryAfter: wait }
+    };
   }
   let released = false;
   return {

@@ -20,7 +20,14 @@ export function readCookie(header: string | undefined, name: string): string | n
 }
 
 export function sessionCookie(value: string, secure: boolean, maxAgeDays = SESSION_DAYS): string {
-  return [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${Math.round(maxAgeDays * 86400)}`, ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${encodeURIComponent(value)}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${Math.round(maxAgeDays * 86400)}`,
+    ...(secure ? ['Secure'] : [])
+  ].join('; ');
 }
 
 export function clearSessionCookie(secure: boolean): string {

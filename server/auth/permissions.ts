@@ -26,7 +26,12 @@ export const forbidden = (message = 'You do not have access to this'): Denial =>
  * May `principal` do `action` on `boardId`? `roleOf` answers the user's membership role.
  * Not-a-member and no-such-board answer the same (403), so ids reveal nothing.
  */
-export function authorizeBoard(principal: Principal, boardId: string, action: BoardAction, roleOf: (userId: string, boardId: string) => Role | null): Decision {
+export function authorizeBoard(
+  principal: Principal,
+  boardId: string,
+  action: BoardAction,
+  roleOf: (userId: string, boardId: string) => Role | null
+): Decision {
   switch (principal.kind) {
     case 'open':
       return ALLOW;
@@ -53,7 +58,9 @@ export function boardScoped(principal: Principal): boolean {
   return principal.kind === 'user' && !!principal.token?.boardIds;
 }
 
-export const BOARD_SCOPED: Denial = forbidden('This token is limited to some boards; it cannot list users or members, create boards or import');
+export const BOARD_SCOPED: Denial = forbidden(
+  'This token is limited to some boards; it cannot list users or members, create boards or import'
+);
 
 /** The boards list for `principal`: only boards it may read, and for a board-scoped token only its boards. */
 export function boardVisible(principal: Principal, boardId: string, roleOf: (userId: string, boardId: string) => Role | null): boolean {

@@ -8,19 +8,52 @@ import type { AccountsDoc, AccountsPersistence } from './types';
 /** Shape check of what is read from disk, so a damaged file gives a clear error at start. */
 const docSchema = z.object({
   version: z.literal(1),
-  users: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), passwordHash: z.string().nullable(), admin: z.boolean(), createdAt: z.string() })),
+  users: z.array(
+    z.object({
+      id: z.string(),
+      email: z.string(),
+      name: z.string(),
+      passwordHash: z.string().nullable(),
+      admin: z.boolean(),
+      createdAt: z.string()
+    })
+  ),
   sessions: z.array(z.object({ hash: z.string(), userId: z.string(), createdAt: z.string(), expiresAt: z.string() })),
-  tokens: z.array(z.object({ id: z.string(), hash: z.string(), userId: z.string(), name: z.string(), boardIds: z.array(z.string()).nullable(), write: z.boolean(), createdAt: z.string(), revokedAt: z.string().nullable() })),
+  tokens: z.array(
+    z.object({
+      id: z.string(),
+      hash: z.string(),
+      userId: z.string(),
+      name: z.string(),
+      boardIds: z.array(z.string()).nullable(),
+      write: z.boolean(),
+      createdAt: z.string(),
+      revokedAt: z.string().nullable()
+    })
+  ),
   members: z.array(z.object({ boardId: z.string(), userId: z.string(), role: z.enum(['owner', 'editor', 'viewer']) })),
   invites: z.array(z.object({ hash: z.string(), userId: z.string(), expiresAt: z.string() })),
   pairings: z.array(z.object({ hash: z.string(), boardId: z.string(), createdBy: z.string(), expiresAt: z.string() })),
-  scanners: z.array(z.object({ id: z.string(), hash: z.string(), boardId: z.string(), label: z.string(), createdBy: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() })),
+  scanners: z.array(
+    z.object({
+      id: z.string(),
+      hash: z.string(),
+      boardId: z.string(),
+      label: z.string(),
+      createdBy: z.string(),
+      createdAt: z.string(),
+      revokedAt: z.string().nullable()
+    })
+  ),
   setupHash: z.string().nullable()
 });
 
 export function parseAccountsDoc(data: unknown, where: string): AccountsDoc {
   const parsed = docSchema.safeParse(data);
-  if (!parsed.success) throw new Error(`${where} is damaged (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); restore it from a backup`);
+  if (!parsed.success)
+    throw new Error(
+      `${where} is damaged (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); restore it from a backup`
+    );
   return parsed.data as AccountsDoc;
 }
 

@@ -25,7 +25,9 @@ export class PgAccounts implements AccountsPersistence {
       const client = await this.#pool.connect();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
-        await client.query('CREATE TABLE IF NOT EXISTS kanbridge_accounts (id int PRIMARY KEY, doc jsonb NOT NULL, version bigint NOT NULL)');
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS kanbridge_accounts (id int PRIMARY KEY, doc jsonb NOT NULL, version bigint NOT NULL)'
+        );
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => undefined);
         client.release();
@@ -46,8 +48,14 @@ export class PgAccounts implements AccountsPersistence {
     const next = expected + 1;
     const result =
       expected === 0
-        ? await this.#pool.query('INSERT INTO kanbridge_accounts (id, doc, version) VALUES (1, $1, 1) ON CONFLICT (id) DO NOTHING', [JSON.stringify(doc)])
-        : await this.#pool.query('UPDATE kanbridge_accounts SET doc = $1, version = $2 WHERE id = 1 AND version = $3', [JSON.stringify(doc), next, expected]);
+        ? await this.#pool.query('INSERT INTO kanbridge_accounts (id, doc, version) VALUES (1, $1, 1) ON CONFLICT (id) DO NOTHING', [
+            JSON.stringify(doc)
+          ])
+        : await this.#pool.query('UPDATE kanbridge_accounts SET doc = $1, version = $2 WHERE id = 1 AND version = $3', [
+            JSON.stringify(doc),
+            next,
+            expected
+          ]);
     if (result.rowCount !== 1) throw new AccountsConflict('the accounts changed on another server');
     return next;
   }

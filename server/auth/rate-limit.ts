@@ -4,7 +4,12 @@
  */
 export class RateLimiter {
   readonly #hits = new Map<string, { count: number; resetAt: number }>();
-  constructor(readonly limit: number, readonly windowMs: number, readonly maxKeys = 10_000, readonly now: () => number = Date.now) {}
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    readonly maxKeys = 10_000,
+    readonly now: () => number = Date.now
+  ) {}
 
   /** Counts one attempt; answers how many seconds to wait, or 0 when allowed. */
   take(key: string, limit = this.limit): number {

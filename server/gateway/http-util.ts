@@ -3,11 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiError } from '../../src/lib/protocol';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>
+  ) {
     super(message);
   }
   toBody(): { error: ApiError } {
-    return { error: this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message } };
+    return {
+      error: this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message }
+    };
   }
 }
 
@@ -22,7 +29,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  * at a time, yielding between slices, so a 100,000-card answer does not hold up other requests.
  * Waits for the socket to drain when it is behind.
  */
-export async function sendJsonSliced(res: ServerResponse, status: number, body: Record<string, unknown>, key: string, headers: Record<string, string> = {}, slice = 2_000): Promise<void> {
+export async function sendJsonSliced(
+  res: ServerResponse,
+  status: number,
+  body: Record<string, unknown>,
+  key: string,
+  headers: Record<string, string> = {},
+  slice = 2_000
+): Promise<void> {
   const items = body[key];
   if (!Array.isArray(items) || items.length <= slice) return sendJson(res, status, body, headers);
   const { [key]: _omitted, ...rest } = body;

@@ -29,7 +29,10 @@ export class TokenBucket {
   private tokens: number;
   private refilledAt: number;
 
-  constructor(private readonly rate: Rate, now = Date.now()) {
+  constructor(
+    private readonly rate: Rate,
+    now = Date.now()
+  ) {
     this.tokens = rate.burst;
     this.refilledAt = now;
   }
@@ -56,7 +59,10 @@ export function socketBuckets(now = Date.now()): SocketBuckets {
 
 export const rateLimited = (what: string, rate: Rate) => ({
   ok: false as const,
-  error: { code: 'RATE_LIMITED', message: `Too many ${what}; at most ${rate.burst} at once and ${rate.perSecond} a second after that. Slow down and try again` }
+  error: {
+    code: 'RATE_LIMITED',
+    message: `Too many ${what}; at most ${rate.burst} at once and ${rate.perSecond} a second after that. Slow down and try again`
+  }
 });
 
 /** Whose connections count together: the session, token or phone, else the address. */
@@ -77,7 +83,10 @@ export function clientKey(principal: Principal, address: string | undefined): st
 export class ConnectionLimiter {
   private readonly open = new Map<string, Set<string>>();
 
-  constructor(readonly perClient = MAX_CONNECTIONS_PER_CLIENT, readonly perAddress = MAX_CONNECTIONS_PER_ADDRESS) {}
+  constructor(
+    readonly perClient = MAX_CONNECTIONS_PER_CLIENT,
+    readonly perAddress = MAX_CONNECTIONS_PER_ADDRESS
+  ) {}
 
   /** The cap for a key made by clientKey. */
   maxFor(key: string): number {
@@ -109,6 +118,9 @@ export class ConnectionLimiter {
 /** The connect_error a refused connection gets: `message` is the code, `data` says more. */
 export function tooManyConnections(max: number): Error & { data: { code: string; message: string } } {
   const e = new Error('TOO_MANY_CONNECTIONS') as Error & { data: { code: string; message: string } };
-  e.data = { code: 'TOO_MANY_CONNECTIONS', message: `Too many open connections for this client (at most ${max}); close some tabs or connections and try again` };
+  e.data = {
+    code: 'TOO_MANY_CONNECTIONS',
+    message: `Too many open connections for this client (at most ${max}); close some tabs or connections and try again`
+  };
   return e;
 }

@@ -27,7 +27,16 @@ import { credentialsOf } from '../auth/cookies';
 import { authorizeBoard, commandAction, type BoardAction, type Decision } from '../auth/permissions';
 import type { Principal } from '../auth/types';
 import type { BoardService } from '../board-service';
-import { ConnectionLimiter, clientKey, JOIN_RATE, rateLimited, READ_RATE, socketBuckets, tooManyConnections, type SocketBuckets } from './socket-limits';
+import {
+  ConnectionLimiter,
+  clientKey,
+  JOIN_RATE,
+  rateLimited,
+  READ_RATE,
+  socketBuckets,
+  tooManyConnections,
+  type SocketBuckets
+} from './socket-limits';
 
 /** Catch-up by events when the client is at most this far behind; a snapshot otherwise. */
 const CATCH_UP_LIMIT = 1_000;
@@ -114,7 +123,10 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
     const first = resolve();
     if (first.kind !== 'anonymous' || !accounts || (!cookie && !token)) return accept(first);
     // Perhaps signed in on another server moments ago.
-    accounts.refresh().then(() => accept(resolve()), () => accept(first));
+    accounts.refresh().then(
+      () => accept(resolve()),
+      () => accept(first)
+    );
   });
 
   io.on('connection', (socket: KSocket) => {
@@ -135,7 +147,14 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
         // A page that says it is older than what this server still sends to must reload first.
         const protocol = parsed.data.protocol;
         if (protocol !== undefined && protocol < MIN_PROTOCOL_VERSION) {
-          return reply({ ok: false, error: { code: 'OUTDATED', message: 'Kanbridge was updated: reload this page to carry on', details: { protocol: PROTOCOL_VERSION } } });
+          return reply({
+            ok: false,
+            error: {
+              code: 'OUTDATED',
+              message: 'Kanbridge was updated: reload this page to carry on',
+              details: { protocol: PROTOCOL_VERSION }
+            }
+          });
         }
         const boardId = parsed.data.boardId as BoardId;
         const access = allowed(socket, boardId, 'read');
@@ -180,7 +199,9 @@ export function attachSocket(server: HttpServer | HttpsServer, service: BoardSer
         const access = allowed(socket, boardId, commandAction(parsed.command));
         if (!access.ok) return reply(denied(access));
         const outcome = await service.execute(boardId as BoardId, parsed.command, {
-          actor: socket.data.actor, source: parsed.source ?? 'ui', baseRevision: parsed.baseRevision
+          actor: socket.data.actor,
+          source: parsed.source ?? 'ui',
+          baseRevision: parsed.baseRevision
         });
         reply(outcome.ok ? outcome : { ok: false, error: rejectionError(outcome.rejection) });
       })

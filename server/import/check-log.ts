@@ -6,7 +6,15 @@
  * The schema checked each event's shape; this checks the events against each other.
  */
 import {
-  assertNever, cardById, emptyBoard, evolve, keyBetween, orderOf, type BoardEvent, type BoardId, type BoardState
+  assertNever,
+  cardById,
+  emptyBoard,
+  evolve,
+  keyBetween,
+  orderOf,
+  type BoardEvent,
+  type BoardId,
+  type BoardState
 } from '../../src/lib/domain';
 import type { Issue } from './issues';
 
@@ -15,7 +23,10 @@ const MAX_ISSUES = 50;
 export function checkLog(events: readonly BoardEvent[], declaredRevision: number): Issue[] {
   const issues: Issue[] = [];
   if (events.length !== declaredRevision) {
-    issues.push({ path: 'events', message: `the board is at revision ${declaredRevision} but the file holds ${events.length} events (is it cut short?)` });
+    issues.push({
+      path: 'events',
+      message: `the board is at revision ${declaredRevision} but the file holds ${events.length} events (is it cut short?)`
+    });
   }
   const state = emptyBoard('b_check' as BoardId);
   for (let i = 0; i < events.length && issues.length < MAX_ISSUES; i++) {
@@ -42,7 +53,13 @@ function validRank(rank: string): boolean {
 
 /** Why `e` cannot follow `state`, or null if it can. */
 function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
-  if (i === 0) return e.type === 'boardCreated' ? unique(e.columns.map((c) => c.id), 'column') : 'the first event must be boardCreated';
+  if (i === 0)
+    return e.type === 'boardCreated'
+      ? unique(
+          e.columns.map((c) => c.id),
+          'column'
+        )
+      : 'the first event must be boardCreated';
   const card = (id: string) => cardById(s, id);
   const column = (id: string) => s.columns.find((c) => c.id === id);
   const live = (id: string) => {
@@ -71,8 +88,12 @@ function conflict(s: BoardState, e: BoardEvent, i: number): string | null {
       if (!card(e.cardId)) return `no card ${e.cardId} at this point`;
       return card(e.cardId)?.archived ? entry(e.toColumnId, e.rank, e.cardId) : `card ${e.cardId} is not archived`;
     case 'cardMoved':
-      return live(e.cardId)
-        ?? (card(e.cardId)?.columnId === e.fromColumnId ? entry(e.toColumnId, e.rank, e.cardId) : `card ${e.cardId} is not in column ${e.fromColumnId}`);
+      return (
+        live(e.cardId) ??
+        (card(e.cardId)?.columnId === e.fromColumnId
+          ? entry(e.toColumnId, e.rank, e.cardId)
+          : `card ${e.cardId} is not in column ${e.fromColumnId}`)
+      );
     case 'columnAdded':
       if (column(e.column.id)) return `column ${e.column.id} exists already`;
       return e.index <= s.columns.length ? null : `index ${e.index} is past the last column`;

@@ -20,12 +20,39 @@ export function cardsTable(board: BoardState, events: readonly BoardEvent[], now
     const col = columns.get(c.columnId);
     const f = flows.get(c.id);
     return [
-      c.code, c.title, col?.name ?? null, col?.stage ?? null, position.get(c.id) ?? null, c.assignee || null, c.tags.join('; ') || null,
-      c.due, c.estimate, c.archived ? 'yes' : 'no', c.createdAt, iso(f?.firstStart ?? null), iso(f?.finishedAt ?? null), c.description || null
+      c.code,
+      c.title,
+      col?.name ?? null,
+      col?.stage ?? null,
+      position.get(c.id) ?? null,
+      c.assignee || null,
+      c.tags.join('; ') || null,
+      c.due,
+      c.estimate,
+      c.archived ? 'yes' : 'no',
+      c.createdAt,
+      iso(f?.firstStart ?? null),
+      iso(f?.finishedAt ?? null),
+      c.description || null
     ];
   });
   return {
-    headers: ['Code', 'Title', 'Column', 'Stage', 'Position', 'Assignee', 'Tags', 'Due', 'Estimate', 'Archived', 'Created', 'Started', 'Done', 'Description'],
+    headers: [
+      'Code',
+      'Title',
+      'Column',
+      'Stage',
+      'Position',
+      'Assignee',
+      'Tags',
+      'Due',
+      'Estimate',
+      'Archived',
+      'Created',
+      'Started',
+      'Done',
+      'Description'
+    ],
     rows
   };
 }
@@ -35,13 +62,27 @@ export function eventsTable(events: readonly BoardEvent[]): Table {
   return {
     headers: ['Revision', 'Time', 'Type', 'Source', 'Actor', 'Actor id', 'Cards', 'What happened'],
     rows: activity(events).map((r) => [
-      r.revision, r.at, r.type, r.source, r.actor.name, r.actor.id, r.cardIds.map((id) => codes.get(id) ?? id).join(' ') || null, r.text
+      r.revision,
+      r.at,
+      r.type,
+      r.source,
+      r.actor.name,
+      r.actor.id,
+      r.cardIds.map((id) => codes.get(id) ?? id).join(' ') || null,
+      r.text
     ])
   };
 }
 
 /** A file name from the board's name: letters and digits, dashes between. */
 export function fileStem(board: BoardState, now: Date): string {
-  const slug = board.name.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s_]+/g, '-').toLowerCase().slice(0, 40) || 'board';
+  const slug =
+    board.name
+      .normalize('NFKD')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .replace(/[\s_]+/g, '-')
+      .toLowerCase()
+      .slice(0, 40) || 'board';
   return `${slug}-${now.toISOString().slice(0, 10)}`;
 }

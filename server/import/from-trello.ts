@@ -10,8 +10,19 @@
  * as one made by hand; text longer than the board allows is shortened, and said so.
  */
 import {
-  decide, decideCreateBoard, emptyBoard, evolve, isIsoDate, LIMITS,
-  type BoardEvent, type BoardId, type CardId, type Command, type DecideContext, type EventBody, type OpId
+  decide,
+  decideCreateBoard,
+  emptyBoard,
+  evolve,
+  isIsoDate,
+  LIMITS,
+  type BoardEvent,
+  type BoardId,
+  type CardId,
+  type Command,
+  type DecideContext,
+  type EventBody,
+  type OpId
 } from '../../src/lib/domain';
 import { ImportError, type Issue } from './issues';
 import type { TrelloBoard } from './trello-file';
@@ -59,7 +70,8 @@ export function planTrello(t: TrelloBoard): TrelloPlan {
   });
   const open = t.lists.filter((l) => !l.closed).sort(byPos);
   if (open.length === 0) issues.push({ path: 'lists', message: 'the board has no open list to make a column of' });
-  if (open.length > LIMITS.columns) issues.push({ path: 'lists', message: `the board has ${open.length} open lists; a board has at most ${LIMITS.columns} columns` });
+  if (open.length > LIMITS.columns)
+    issues.push({ path: 'lists', message: `the board has ${open.length} open lists; a board has at most ${LIMITS.columns} columns` });
   const name = t.name.replace(/\s+/g, ' ').trim();
   if (!name) issues.push({ path: 'name', message: 'the board has no name' });
   if (issues.length) throw new ImportError(issues);
@@ -94,7 +106,11 @@ function limitOf(v: number | string | null | undefined): number | null {
 function cardInput(
   c: TrelloCard,
   path: string,
-  refs: { labels: Map<string, TrelloBoard['labels'][number]>; members: Map<string, TrelloBoard['members'][number]>; checklists: Map<string, TrelloBoard['checklists'][number]> },
+  refs: {
+    labels: Map<string, TrelloBoard['labels'][number]>;
+    members: Map<string, TrelloBoard['members'][number]>;
+    checklists: Map<string, TrelloBoard['checklists'][number]>;
+  },
   warnings: string[]
 ): CardInput {
   const title = c.name.replace(/\s+/g, ' ').trim() || 'Untitled card';
@@ -104,7 +120,14 @@ function cardInput(
     .sort(byPos)
     .map((cl) => [cl.name, ...[...cl.checkItems].sort(byPos).map((it) => `${it.state === 'complete' ? '☑' : '☐'} ${it.name}`)].join('\n'));
   const description = [c.desc.trim(), ...lists].filter(Boolean).join('\n\n');
-  const tags = [...new Set(c.idLabels.map((id) => refs.labels.get(id)!).map((l) => (l.name || l.color || '').trim()).filter(Boolean))];
+  const tags = [
+    ...new Set(
+      c.idLabels
+        .map((id) => refs.labels.get(id)!)
+        .map((l) => (l.name || l.color || '').trim())
+        .filter(Boolean)
+    )
+  ];
   if (tags.length > LIMITS.tags) warnings.push(`${path}.idLabels: only the first ${LIMITS.tags} labels kept`);
   const member = c.idMembers.map((id) => refs.members.get(id)).find((m) => m !== undefined);
   const due = c.due ? c.due.slice(0, 10) : null;
@@ -125,7 +148,15 @@ export function trelloEvents(plan: TrelloPlan, ctx: DecideContext): EventBody[] 
   const bodies: EventBody[] = [];
   const apply = (events: EventBody[]) => {
     for (const body of events) {
-      evolve(state, { ...body, boardId: state.id, revision: state.revision + 1, at: '', source: 'import', actor: { id: '', name: '' }, opId: '' as OpId } as BoardEvent);
+      evolve(state, {
+        ...body,
+        boardId: state.id,
+        revision: state.revision + 1,
+        at: '',
+        source: 'import',
+        actor: { id: '', name: '' },
+        opId: '' as OpId
+      } as BoardEvent);
       bodies.push(body);
     }
   };
@@ -137,8 +168,12 @@ export function trelloEvents(plan: TrelloPlan, ctx: DecideContext): EventBody[] 
   };
   apply(created.events);
   for (const card of plan.cards) {
-    const [e] = run({ type: 'createCard', opId: 'import-card' as OpId, columnId: state.columns[card.column].id, override: true, ...card.fields }, card.path);
-    if (card.archived && e.type === 'cardCreated') run({ type: 'archiveCard', opId: 'import-archive' as OpId, cardId: e.card.id as CardId }, card.path);
+    const [e] = run(
+      { type: 'createCard', opId: 'import-card' as OpId, columnId: state.columns[card.column].id, override: true, ...card.fields },
+      card.path
+    );
+    if (card.archived && e.type === 'cardCreated')
+      run({ type: 'archiveCard', opId: 'import-archive' as OpId, cardId: e.card.id as CardId }, card.path);
   }
   return bodies;
 }

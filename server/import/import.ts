@@ -35,18 +35,28 @@ const WORKER = path.join(ROOT, 'server', 'import', 'import-worker.ts');
 /** The event loop is handed back after this long of reading prepared events. */
 const SLICE_MS = 8;
 
-export async function importBoard(service: BoardService, format: ImportFormat, body: Uint8Array, actor: Actor, now: Date): Promise<Imported> {
+export async function importBoard(
+  service: BoardService,
+  format: ImportFormat,
+  body: Uint8Array,
+  actor: Actor,
+  now: Date
+): Promise<Imported> {
   const prepared = await queue.run({ format, body, actor: { id: actor.id, name: actor.name }, at: now.toISOString() });
   const { codes, warnings } = prepared;
   // Read back, the worker's buffer is let go: nothing below refers to `prepared`.
   let events: HistoricEvent[] | null = await readPrepared(prepared);
-  const board = await service.createBoardFromHistory(codes, (ctx) => {
-    const issued = Array.from({ length: codes }, () => ctx.newCode());
-    const list = events!;
-    events = null;
-    for (const h of list) fillCodes(h.body, issued);
-    return list;
-  }, 'import');
+  const board = await service.createBoardFromHistory(
+    codes,
+    (ctx) => {
+      const issued = Array.from({ length: codes }, () => ctx.newCode());
+      const list = events!;
+      events = null;
+      for (const h of list) fillCodes(h.body, issued);
+      return list;
+    },
+    'import'
+  );
   return { board, warnings };
 }
 
@@ -97,10 +107,12 @@ class ImportQueue {
     const job = this.#waiting.shift();
     if (!job) return;
     this.#running = true;
-    void runInWorker(job.request).then(job.resolve, job.reject).finally(() => {
-      this.#running = false;
-      this.#pump();
-    });
+    void runInWorker(job.request)
+      .then(job.resolve, job.reject)
+      .finally(() => {
+        this.#running = false;
+        this.#pump();
+      });
   }
 }
 
@@ -111,7 +123,9 @@ function runInWorker(request: ImportRequest): Promise<Prepared> {
     // No inherited Node options (a test runner's loader can keep the worker from starting);
     // the bootstrap brings the TypeScript loader it needs.
     const worker = new Worker(BOOTSTRAP, {
-      workerData: { entry: pathToFileURL(WORKER).href }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: MAX_IMPORT_HEAP_MB }
+      workerData: { entry: pathToFileURL(WORKER).href },
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: MAX_IMPORT_HEAP_MB }
     });
     let settled = false;
     const settle = (fn: () => void) => {
@@ -120,19 +134,27 @@ function runInWorker(request: ImportRequest): Promise<Prepared> {
       fn();
       void worker.terminate();
     };
-    worker.on('message', (reply: ImportReply) => settle(() => {
-      if (reply.ok) resolve(reply.prepared);
-      else if (reply.failure === 'invalid') reject(new ImportError(reply.issues));
-      else if (reply.failure === 'too-large') reject(new ImportTooLarge(reply.message));
-      else reject(new Error(`The import failed: ${reply.message}`));
-    }));
-    worker.on('error', (err: Error & { code?: string }) => settle(() => {
-      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        reject(new ImportTooLarge(`The file needs more than ${MAX_IMPORT_HEAP_MB} MB of memory to import; split the board or shorten its history`));
-      } else {
-        reject(new Error(`The import failed: ${err.message}`));
-      }
-    }));
+    worker.on('message', (reply: ImportReply) =>
+      settle(() => {
+        if (reply.ok) resolve(reply.prepared);
+        else if (reply.failure === 'invalid') reject(new ImportError(reply.issues));
+        else if (reply.failure === 'too-large') reject(new ImportTooLarge(reply.message));
+        else reject(new Error(`The import failed: ${reply.message}`));
+      })
+    );
+    worker.on('error', (err: Error & { code?: string }) =>
+      settle(() => {
+        if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          reject(
+            new ImportTooLarge(
+              `The file needs more than ${MAX_IMPORT_HEAP_MB} MB of memory to import; split the board or shorten its history`
+            )
+          );
+        } else {
+          reject(new Error(`The import failed: ${err.message}`));
+        }
+      })
+    );
     worker.on('exit', (code) => settle(() => reject(new Error(`The import stopped (exit code ${code})`))));
     const body = request.body;
     // Transfer when the view owns its whole buffer; a view into a larger (pooled) buffer is copied.

@@ -22,10 +22,17 @@ const code = z.string().min(1).max(16);
 const wipLimit = z.number().int().min(0).max(LIMITS.wipLimit).nullable();
 
 /** Set on an entry that went past a soft WIP limit because someone confirmed it (absent in older exports). */
-const overLimit = z.object({ limit: z.number().int().min(1).max(LIMITS.wipLimit), count: z.number().int().min(2).max(1_000_000) }).optional();
+const overLimit = z
+  .object({ limit: z.number().int().min(1).max(LIMITS.wipLimit), count: z.number().int().min(2).max(1_000_000) })
+  .optional();
 
 const column = z.object({
-  id, name: name(LIMITS.columnName), code, wipLimit, wipHard: z.boolean(), stage: stageSchema.optional()
+  id,
+  name: name(LIMITS.columnName),
+  code,
+  wipLimit,
+  wipHard: z.boolean(),
+  stage: stageSchema.optional()
 });
 const fields = {
   title: name(LIMITS.title),
@@ -47,14 +54,26 @@ const meta = {
 
 /** One event of the log. */
 export const eventSchema = z.discriminatedUnion('type', [
-  z.object({ ...meta, type: z.literal('boardCreated'), name: name(LIMITS.boardName), code, columns: z.array(column).min(1).max(LIMITS.columns) }),
+  z.object({
+    ...meta,
+    type: z.literal('boardCreated'),
+    name: name(LIMITS.boardName),
+    code,
+    columns: z.array(column).min(1).max(LIMITS.columns)
+  }),
   z.object({ ...meta, type: z.literal('boardRenamed'), name: name(LIMITS.boardName) }),
   z.object({ ...meta, type: z.literal('cardCreated'), card: z.object({ id, code, ...fields, columnId: id, rank }), overLimit }),
   z.object({
-    ...meta, type: z.literal('cardUpdated'), cardId: id,
+    ...meta,
+    type: z.literal('cardUpdated'),
+    cardId: id,
     changes: z.object({
-      title: fields.title.optional(), description: fields.description.optional(), assignee: fields.assignee.optional(),
-      tags: fields.tags.optional(), due: fields.due.optional(), estimate: fields.estimate.optional()
+      title: fields.title.optional(),
+      description: fields.description.optional(),
+      assignee: fields.assignee.optional(),
+      tags: fields.tags.optional(),
+      due: fields.due.optional(),
+      estimate: fields.estimate.optional()
     })
   }),
   z.object({ ...meta, type: z.literal('cardArchived'), cardId: id, columnId: id }),
@@ -90,9 +109,16 @@ export const kanbridgeHeaderSchema = z.object({ ...header, events: events(z.unkn
 /** The file as the rest of the server sees it: events typed as the domain's (ids are branded only at compile time). */
 export type KanbridgeFile = Omit<z.infer<typeof kanbridgeFileSchema>, 'events'> & { events: BoardEvent[] };
 
-export function exportFile(board: { id: string; name: string; code: string; revision: number }, events: BoardEvent[], now: Date): KanbridgeFile {
+export function exportFile(
+  board: { id: string; name: string; code: string; revision: number },
+  events: BoardEvent[],
+  now: Date
+): KanbridgeFile {
   return {
-    format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(),
-    board: { id: board.id, name: board.name, code: board.code, revision: board.revision }, events
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: now.toISOString(),
+    board: { id: board.id, name: board.name, code: board.code, revision: board.revision },
+    events
   };
 }

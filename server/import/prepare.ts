@@ -13,7 +13,16 @@
  * as soon as the next step has what it needs.
  */
 import type { z } from 'zod';
-import { newCardId, newColumnId, type Actor, type BoardEvent, type Code, type DecideContext, type EventBody, type OpId } from '../../src/lib/domain';
+import {
+  newCardId,
+  newColumnId,
+  type Actor,
+  type BoardEvent,
+  type Code,
+  type DecideContext,
+  type EventBody,
+  type OpId
+} from '../../src/lib/domain';
 import { checkLog } from './check-log';
 import { planTrello, trelloEvents } from './from-trello';
 import { ImportError, ImportTooLarge, zodIssues, type Issue } from './issues';
@@ -79,7 +88,9 @@ const lengthOf = (value: unknown, key: string): number => {
 };
 
 function tooManyCards(cards: number): ImportTooLarge {
-  return new ImportTooLarge(`The file holds ${thousands(cards)} cards; at most ${thousands(MAX_IMPORT_CARDS)} can be imported into one board`);
+  return new ImportTooLarge(
+    `The file holds ${thousands(cards)} cards; at most ${thousands(MAX_IMPORT_CARDS)} can be imported into one board`
+  );
 }
 
 /** Parses, checks and converts a file; throws ImportError (the file's fault) or ImportTooLarge. */
@@ -108,7 +119,9 @@ function parseKanbridge(body: Uint8Array): { revision: number; events: unknown[]
   // Counted before the schema walks every event: a file far over the limit costs no more than its parse.
   const declared = lengthOf(value, 'events');
   if (declared > MAX_IMPORT_EVENTS) {
-    throw new ImportTooLarge(`The file holds ${thousands(declared)} events; at most ${thousands(MAX_IMPORT_EVENTS)} can be imported into one board`);
+    throw new ImportTooLarge(
+      `The file holds ${thousands(declared)} events; at most ${thousands(MAX_IMPORT_EVENTS)} can be imported into one board`
+    );
   }
   const head = kanbridgeHeaderSchema.safeParse(value);
   const issues: Issue[] = head.success ? [] : zodIssues(head.error);
@@ -116,7 +129,9 @@ function parseKanbridge(body: Uint8Array): { revision: number; events: unknown[]
   for (let i = 0; i < events.length; i++) {
     const checked = eventSchema.safeParse(events[i]);
     if (checked.success) events[i] = checked.data;
-    else for (const issue of zodIssues(checked.error)) issues.push({ path: issue.path ? `events.${i}.${issue.path}` : `events.${i}`, message: issue.message });
+    else
+      for (const issue of zodIssues(checked.error))
+        issues.push({ path: issue.path ? `events.${i}.${issue.path}` : `events.${i}`, message: issue.message });
   }
   if (issues.length || !head.success) throw new ImportError(issues);
   return { revision: head.data.board.revision, events };
@@ -133,7 +148,12 @@ function prepareKanbridge(body: Uint8Array): Prepared {
   if (issues.length) throw new ImportError(issues);
   const { ctx, issued } = placeholders();
   const bodies = remapLog(events, ctx);
-  return { codes: issued(), count: bodies.length, lines: ndjson(bodies.length, (i) => ({ body: bodies[i], at: events[i].at, actor: events[i].actor, opId: events[i].opId })), warnings: [] };
+  return {
+    codes: issued(),
+    count: bodies.length,
+    lines: ndjson(bodies.length, (i) => ({ body: bodies[i], at: events[i].at, actor: events[i].actor, opId: events[i].opId })),
+    warnings: []
+  };
 }
 
 function prepareTrello(body: Uint8Array, actor: Actor, at: string): Prepared {
@@ -146,7 +166,12 @@ function prepareTrello(body: Uint8Array, actor: Actor, at: string): Prepared {
   const { ctx, issued } = placeholders();
   const bodies = trelloEvents(plan, ctx);
   const who = { id: actor.id, name: actor.name };
-  return { codes: issued(), count: bodies.length, lines: ndjson(bodies.length, (i) => ({ body: bodies[i], at, actor: who, opId: `import-${i + 1}` as OpId })), warnings: plan.warnings };
+  return {
+    codes: issued(),
+    count: bodies.length,
+    lines: ndjson(bodies.length, (i) => ({ body: bodies[i], at, actor: who, opId: `import-${i + 1}` as OpId })),
+    warnings: plan.warnings
+  };
 }
 
 /** The items as newline-delimited JSON (JSON.stringify escapes every newline inside a string). */

@@ -5,7 +5,13 @@
  * so the imported board replays to the same board and the same flow metrics.
  */
 import {
-  assertNever, type BoardEvent, type CardId, type Code, type ColumnId, type DecideContext, type EventBody
+  assertNever,
+  type BoardEvent,
+  type CardId,
+  type Code,
+  type ColumnId,
+  type DecideContext,
+  type EventBody
 } from '../../src/lib/domain';
 
 /** Codes the log issues (board sign, column signs, cards): one fresh code each. */
@@ -19,7 +25,8 @@ export function codesIssued(events: readonly BoardEvent[]): number {
 }
 
 /** The over-the-limit mark an entry may carry, kept as it was. */
-const over = (e: { overLimit?: { limit: number; count: number } }) => (e.overLimit ? { overLimit: { limit: e.overLimit.limit, count: e.overLimit.count } } : {});
+const over = (e: { overLimit?: { limit: number; count: number } }) =>
+  e.overLimit ? { overLimit: { limit: e.overLimit.limit, count: e.overLimit.count } } : {};
 
 export function remapLog(events: readonly BoardEvent[], ctx: DecideContext): EventBody[] {
   const columns = new Map<string, ColumnId>();
@@ -42,7 +49,11 @@ export function remapLog(events: readonly BoardEvent[], ctx: DecideContext): Eve
       case 'boardRenamed':
         return { type: e.type, name: e.name };
       case 'cardCreated':
-        return { type: e.type, card: { ...e.card, tags: [...e.card.tags], id: card(e.card.id), code: code(), columnId: col(e.card.columnId) }, ...over(e) };
+        return {
+          type: e.type,
+          card: { ...e.card, tags: [...e.card.tags], id: card(e.card.id), code: code(), columnId: col(e.card.columnId) },
+          ...over(e)
+        };
       case 'cardUpdated':
         return { type: e.type, cardId: card(e.cardId), changes: { ...e.changes } };
       case 'cardArchived':
@@ -50,7 +61,14 @@ export function remapLog(events: readonly BoardEvent[], ctx: DecideContext): Eve
       case 'cardRestored':
         return { type: e.type, cardId: card(e.cardId), toColumnId: col(e.toColumnId), rank: e.rank, ...over(e) };
       case 'cardMoved':
-        return { type: e.type, cardId: card(e.cardId), fromColumnId: col(e.fromColumnId), toColumnId: col(e.toColumnId), rank: e.rank, ...over(e) };
+        return {
+          type: e.type,
+          cardId: card(e.cardId),
+          fromColumnId: col(e.fromColumnId),
+          toColumnId: col(e.toColumnId),
+          rank: e.rank,
+          ...over(e)
+        };
       case 'columnAdded':
         return { type: e.type, column: { ...e.column, id: col(e.column.id), code: code() }, index: e.index };
       case 'columnRenamed':

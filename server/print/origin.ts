@@ -22,7 +22,9 @@ export interface OriginSource {
 export class InvalidHostError extends Error {
   readonly code = 'INVALID_HOST';
   constructor() {
-    super('The request’s Host header is not a plain host name or address, so it cannot be printed into QR codes; open Kanbridge by its address, or set PUBLIC_URL');
+    super(
+      'The request’s Host header is not a plain host name or address, so it cannot be printed into QR codes; open Kanbridge by its address, or set PUBLIC_URL'
+    );
     this.name = 'InvalidHostError';
   }
 }
@@ -64,5 +66,7 @@ export function printOrigin(source: OriginSource): string {
 /** Whether an origin names this machine only (loopback or 0.0.0.0), which phones cannot open. */
 export function isLocalOnly(origin: string): boolean {
   const { hostname } = new URL(origin);
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || hostname === '0.0.0.0' || /^127\./.test(hostname);
+  return (
+    hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || hostname === '0.0.0.0' || /^127\./.test(hostname)
+  );
 }

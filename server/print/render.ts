@@ -24,8 +24,22 @@ import type QRCode from 'qrcode';
 import type { BoardState, Card, Column } from '../../src/lib/domain';
 import { localDate } from '../../src/lib/print/date';
 import {
-  INK, INK_FAINT, RULE, describeBoardSign, describeCard, describeColumnSign, fitLine as fitLineWith, fitText as fitTextWith,
-  type CardDescription, type FitOptions, type FittedText, type Measure, type QrBox, type SignDescription, type TextLine, type Weight
+  INK,
+  INK_FAINT,
+  RULE,
+  describeBoardSign,
+  describeCard,
+  describeColumnSign,
+  fitLine as fitLineWith,
+  fitText as fitTextWith,
+  type CardDescription,
+  type FitOptions,
+  type FittedText,
+  type Measure,
+  type QrBox,
+  type SignDescription,
+  type TextLine,
+  type Weight
 } from '../../src/lib/print/describe';
 import { qrFor, quietZone } from '../../src/lib/print/qr';
 import { LAYOUTS, mm, pageSizePt, slotBox, type CardSheetLayout, type LayoutId, type SlotBox } from './layouts';
@@ -47,10 +61,7 @@ const FONT_FILES: Record<Weight, string[]> = {
     '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
     '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'
   ],
-  bold: [
-    '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
-    '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'
-  ]
+  bold: ['@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf', '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf']
 };
 
 interface Face {
@@ -174,7 +185,9 @@ export class Pen {
         this.current = name;
       }
       this.doc.fontSize(size).fillColor(color).text(run.text, cx, baseline, {
-        lineBreak: false, baseline: 'alphabetic', characterSpacing: spacing
+        lineBreak: false,
+        baseline: 'alphabetic',
+        characterSpacing: spacing
       });
       cx += run.em * size + spacing * [...run.text].length;
     }
@@ -214,7 +227,7 @@ function drawQr(doc: PDFKit.PDFDocument, qr: QRCode.QRCode, x: number, y: number
   const d = qr.modules.data;
   const m = side / n;
   for (let row = 0; row < n; row++) {
-    for (let col = 0; col < n; ) {
+    for (let col = 0; col < n;) {
       if (!d[row * n + col]) {
         col++;
         continue;
@@ -229,7 +242,6 @@ function drawQr(doc: PDFKit.PDFDocument, qr: QRCode.QRCode, x: number, y: number
 
 /* ------------------------------------------------------------------------------------------ */
 /* Drawing                                                                                     */
-
 
 /** Cut marks: short lines in the margin continuing each cut line, clear of the cards. */
 function drawCutMarks(doc: PDFKit.PDFDocument, layout: CardSheetLayout): void {
@@ -256,10 +268,16 @@ function drawCutMarks(doc: PDFKit.PDFDocument, layout: CardSheetLayout): void {
 function drawPersonIcon(doc: PDFKit.PDFDocument, x: number, baseline: number, size: number): number {
   const r = size * 0.2;
   const cx = x + size * 0.33;
-  doc.circle(cx, baseline - size * 0.62, r).fillColor(INK_FAINT).fill();
-  doc.moveTo(cx - size * 0.33, baseline)
+  doc
+    .circle(cx, baseline - size * 0.62, r)
+    .fillColor(INK_FAINT)
+    .fill();
+  doc
+    .moveTo(cx - size * 0.33, baseline)
     .bezierCurveTo(cx - size * 0.33, baseline - size * 0.42, cx + size * 0.33, baseline - size * 0.42, cx + size * 0.33, baseline)
-    .closePath().fillColor(INK_FAINT).fill();
+    .closePath()
+    .fillColor(INK_FAINT)
+    .fill();
   return size * 0.66;
 }
 
@@ -283,7 +301,11 @@ function paintCard(pen: Pen, d: CardDescription, box: SlotBox): void {
   paintLine(pen, d.code, x, y);
   paintLine(pen, d.stamp, x, y);
   for (const chip of d.chips) {
-    doc.roundedRect(x + mm(chip.x), y + mm(chip.y), mm(chip.w), mm(chip.h), mm(chip.r)).lineWidth(0.6).strokeColor(RULE).stroke();
+    doc
+      .roundedRect(x + mm(chip.x), y + mm(chip.y), mm(chip.w), mm(chip.h), mm(chip.r))
+      .lineWidth(0.6)
+      .strokeColor(RULE)
+      .stroke();
     paintLine(pen, chip.label, x, y);
   }
   if (d.more) paintLine(pen, d.more, x, y);
@@ -325,7 +347,9 @@ export async function renderPdf(input: RenderInput, out: NodeJS.WritableStream):
   const columns = input.columns ?? input.board.columns;
   const count = layout.kind === 'cards' ? input.cards.length : layout.kind === 'column-signs' ? columns.length : 1;
   if (count === 0) {
-    throw new NothingToPrintError(layout.kind === 'cards' ? 'Nothing to print: no cards were given' : 'Nothing to print: the board has no columns');
+    throw new NothingToPrintError(
+      layout.kind === 'cards' ? 'Nothing to print: no cards were given' : 'Nothing to print: the board has no columns'
+    );
   }
 
   const doc = new PDFDocument({

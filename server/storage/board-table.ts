@@ -18,8 +18,14 @@
  *   copies from the stores, never these objects.
  */
 import {
-  assertNever, emptyBoard, evolve, reviveBoard,
-  type BoardEvent, type BoardId, type BoardState, type Code
+  assertNever,
+  emptyBoard,
+  evolve,
+  reviveBoard,
+  type BoardEvent,
+  type BoardId,
+  type BoardState,
+  type Code
 } from '../../src/lib/domain';
 import { RevisionConflict, type BoardSummary, type CodeOwner } from './types';
 
@@ -71,7 +77,8 @@ export class BoardTable {
   apply(e: BoardEvent): void {
     let state = this.states.get(e.boardId);
     if (!state) {
-      if (e.type !== 'boardCreated') throw new Error(`board ${e.boardId} does not start with boardCreated (got ${e.type} at ${e.revision})`);
+      if (e.type !== 'boardCreated')
+        throw new Error(`board ${e.boardId} does not start with boardCreated (got ${e.type} at ${e.revision})`);
       state = emptyBoard(e.boardId);
       this.states.set(e.boardId, state);
     }

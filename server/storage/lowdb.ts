@@ -121,7 +121,10 @@ export class LowdbStorage implements Storage {
   /** Set when a write to the log failed: what is on disk is then unknown, so writes stop. */
   private failure: Error | null = null;
 
-  constructor(private readonly dataDir: string, options: LowdbOptions = {}) {
+  constructor(
+    private readonly dataDir: string,
+    options: LowdbOptions = {}
+  ) {
     this.snapshotFile = join(dataDir, SNAPSHOT_FILE);
     this.logFile = join(dataDir, LOG_FILE);
     this.compactEvery = positive('compactEvery', options.compactEvery ?? 10_000);
@@ -216,7 +219,13 @@ export class LowdbStorage implements Storage {
     // Hold the events as they will read back from disk, and never the caller's objects.
     const stored = lines.map((l) => JSON.parse(l) as BoardEvent);
     const pending = new Promise<void>((resolve, reject) => {
-      this.queue.push({ events: stored, bytes: Buffer.from(lines.join('')), sizes: lines.map((l) => Buffer.byteLength(l)), resolve, reject });
+      this.queue.push({
+        events: stored,
+        bytes: Buffer.from(lines.join('')),
+        sizes: lines.map((l) => Buffer.byteLength(l)),
+        resolve,
+        reject
+      });
     });
     this.stats.appends++;
     this.flushing ??= this.flush();
@@ -233,7 +242,8 @@ export class LowdbStorage implements Storage {
     const recent = this.recent.get(boardId) ?? [];
     const firstRecent = recent.length > 0 ? recent[0].revision : state.revision + 1;
     // Copy the in-memory part now: appends during the file read below may trim `recent`.
-    const fromMemory = last < firstRecent ? [] : structuredClone(recent.slice(Math.max(from, firstRecent) - firstRecent, last - firstRecent + 1));
+    const fromMemory =
+      last < firstRecent ? [] : structuredClone(recent.slice(Math.max(from, firstRecent) - firstRecent, last - firstRecent + 1));
     if (from >= firstRecent) return fromMemory;
     const older = await this.readOlder(boardId, from, Math.min(last, firstRecent - 1));
     return older.concat(fromMemory);
@@ -308,7 +318,10 @@ export class LowdbStorage implements Storage {
         try {
           await this.writeBatch(batch);
         } catch (e) {
-          this.failure = new Error(`writing ${this.logFile} failed, so this server accepts no more changes until it restarts: ${message(e)}`, { cause: e });
+          this.failure = new Error(
+            `writing ${this.logFile} failed, so this server accepts no more changes until it restarts: ${message(e)}`,
+            { cause: e }
+          );
           for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failure);
         }
       }
@@ -322,7 +335,7 @@ export class LowdbStorage implements Storage {
   private async writeBatch(batch: Pending[]): Promise<void> {
     const log = this.requireLog();
     const data = batch.length === 1 ? batch[0].bytes : Buffer.concat(batch.map((p) => p.bytes));
-    for (let done = 0; done < data.length; ) {
+    for (let done = 0; done < data.length;) {
       const { bytesWritten } = await log.write(data, done, data.length - done, this.appliedOffset + done);
       done += bytesWritten;
     }
@@ -357,7 +370,8 @@ export class LowdbStorage implements Storage {
     this.table.apply(e);
     if ((e.revision - 1) % BLOCK === 0) {
       const blocks = this.blocks.get(e.boardId) ?? [];
-      if (blocks.length !== (e.revision - 1) / BLOCK) throw new Error(`block index of board ${e.boardId} does not reach revision ${e.revision}`);
+      if (blocks.length !== (e.revision - 1) / BLOCK)
+        throw new Error(`block index of board ${e.boardId} does not reach revision ${e.revision}`);
       blocks.push(offset);
       this.blocks.set(e.boardId, blocks);
     }
@@ -382,7 +396,8 @@ export class LowdbStorage implements Storage {
     const snapshot = parsed.data as unknown as Snapshot;
     for (const [id, board] of Object.entries(snapshot.boards)) {
       const blocks = snapshot.blocks[id] ?? [];
-      const wellFormed = board.id === id && blocks.length === Math.ceil(board.revision / BLOCK) && blocks.every((o) => o < snapshot.logOffset);
+      const wellFormed =
+        board.id === id && blocks.length === Math.ceil(board.revision / BLOCK) && blocks.every((o) => o < snapshot.logOffset);
       if (!wellFormed) throw new Error(`${this.snapshotFile} is inconsistent for board ${id}. ${rebuild}`);
     }
     return snapshot;
@@ -401,7 +416,9 @@ export class LowdbStorage implements Storage {
     if (created && this.fsync) await syncDir(this.dataDir);
     const { size } = await this.log.stat();
     if (from > size) {
-      throw new Error(`${this.logFile} has ${size} bytes but ${this.snapshotFile} covers ${from}: the log was truncated or replaced. Restore both files from the same backup.`);
+      throw new Error(
+        `${this.logFile} has ${size} bytes but ${this.snapshotFile} covers ${from}: the log was truncated or replaced. Restore both files from the same backup.`
+      );
     }
     let replayed = 0;
     const end = await scanLines(this.log, from, size, (line, offset) => {
@@ -418,7 +435,9 @@ export class LowdbStorage implements Storage {
       // A torn last line: the crash came mid-write, before the fsync, so it was never acknowledged.
       await this.log.truncate(end);
       if (this.fsync) await this.log.datasync();
-      console.warn(`kanbridge: ${this.logFile} ended in an unfinished record (a write cut short by a crash, never acknowledged): cut 1 record, ${size - end} bytes, at byte ${end}`);
+      console.warn(
+        `kanbridge: ${this.logFile} ended in an unfinished record (a write cut short by a crash, never acknowledged): cut 1 record, ${size - end} bytes, at byte ${end}`
+      );
     }
     this.stats.tornBytes = size - end;
     this.appliedOffset = end;
@@ -467,11 +486,16 @@ export class LowdbStorage implements Storage {
  * as a view that is valid only during the call) and its offset, until it returns false.
  * Returns the offset just after the last complete line read.
  */
-export async function scanLines(file: FileHandle, start: number, end: number, onLine: (line: Buffer, offset: number) => boolean): Promise<number> {
+export async function scanLines(
+  file: FileHandle,
+  start: number,
+  end: number,
+  onLine: (line: Buffer, offset: number) => boolean
+): Promise<number> {
   const chunk = Buffer.allocUnsafe(1 << 20);
   let carry = Buffer.alloc(0);
   let carryAt = start;
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     const { bytesRead } = await file.read(chunk, 0, Math.min(chunk.length, end - pos), pos);
     if (bytesRead === 0) break;
     pos += bytesRead;
@@ -528,12 +552,29 @@ class SnapshotWriter {
   private board = 0;
   private code = 0;
 
-  constructor(readonly logOffset: number, entries: { states: BoardState[]; codes: [Code, CodeOwner][] }, blocks: Map<BoardId, number[]>) {
+  constructor(
+    readonly logOffset: number,
+    entries: { states: BoardState[]; codes: [Code, CodeOwner][] },
+    blocks: Map<BoardId, number[]>
+  ) {
     this.parts = entries.states.map((state) => {
       const { cards, order, ...fields } = state;
-      const rest = { ...structuredClone(fields), order: Object.fromEntries(Object.entries(order).map(([column, ids]) => [column, ids.slice()])) } as Omit<BoardState, 'cards'>;
+      const rest = {
+        ...structuredClone(fields),
+        order: Object.fromEntries(Object.entries(order).map(([column, ids]) => [column, ids.slice()]))
+      } as Omit<BoardState, 'cards'>;
       const part: BoardPart = {
-        id: state.id, revision: state.revision, rest, cards, ids: null, written: new Set(), taken: new Set(), early: [], next: 0, first: true, done: false
+        id: state.id,
+        revision: state.revision,
+        rest,
+        cards,
+        ids: null,
+        written: new Set(),
+        taken: new Set(),
+        early: [],
+        next: 0,
+        first: true,
+        done: false
       };
       this.byId.set(state.id, part);
       return part;
@@ -656,8 +697,7 @@ export function parseLine(text: string, file: string, offset: number, dataDir: s
     throw new DamagedLog(file, offset, message(e), dataDir);
   }
   const e = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const isEvent = typeof e.boardId === 'string' && Number.isSafeInteger(e.revision) && (e.revision as number) >= 1
-    && isEventType(e.type);
+  const isEvent = typeof e.boardId === 'string' && Number.isSafeInteger(e.revision) && (e.revision as number) >= 1 && isEventType(e.type);
   if (!isEvent) throw new DamagedLog(file, offset, 'the line is not a board event', dataDir);
   if (e.type === 'cardsPrinted' && Array.isArray(e.cardIds)) e.cardIds = e.cardIds.filter(isId);
   let ids: string[];
@@ -667,20 +707,44 @@ export function parseLine(text: string, file: string, offset: number, dataDir: s
     throw new DamagedLog(file, offset, `the ${e.type} record lacks fields it needs`, dataDir);
   }
   const bad = ids.find((id) => !isId(id));
-  if (bad !== undefined) throw new DamagedLog(file, offset, `the ${e.type} record names ${JSON.stringify(String(bad).slice(0, 80))}, which is not an id`, dataDir);
+  if (bad !== undefined)
+    throw new DamagedLog(
+      file,
+      offset,
+      `the ${e.type} record names ${JSON.stringify(String(bad).slice(0, 80))}, which is not an id`,
+      dataDir
+    );
   return value as BoardEvent;
 }
 
 // Only the parts a broken file would break are checked; loose objects keep fields added later.
-const columnSchema = z.looseObject({ id: z.string(), name: z.string(), code: z.string(), wipLimit: z.number().nullable(), wipHard: z.boolean() });
+const columnSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  code: z.string(),
+  wipLimit: z.number().nullable(),
+  wipHard: z.boolean()
+});
 const cardSchema = z.looseObject({
-  id: z.string(), code: z.string(), title: z.string(), columnId: z.string(), rank: z.string(),
-  archived: z.boolean(), revision: z.number().int(), tags: z.array(z.string())
+  id: z.string(),
+  code: z.string(),
+  title: z.string(),
+  columnId: z.string(),
+  rank: z.string(),
+  archived: z.boolean(),
+  revision: z.number().int(),
+  tags: z.array(z.string())
 });
 const boardSchema = z.looseObject({
-  id: z.string(), code: z.string(), name: z.string(), revision: z.number().int().min(1),
-  createdAt: z.string(), updatedAt: z.string(), columns: z.array(columnSchema),
-  cards: z.record(z.string(), cardSchema), order: z.record(z.string(), z.array(z.string()))
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  revision: z.number().int().min(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  columns: z.array(columnSchema),
+  cards: z.record(z.string(), cardSchema),
+  order: z.record(z.string(), z.array(z.string()))
 });
 const ownerSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('board'), boardId: z.string() }),

@@ -24,10 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import {
-  replay,
-  type BoardEvent, type BoardId, type BoardState, type Code, type OpId
-} from '../../src/lib/domain';
+import { replay, type BoardEvent, type BoardId, type BoardState, type Code, type OpId } from '../../src/lib/domain';
 import { codesIssued } from './board-table';
 import { migrate } from './migrations';
 import { RevisionConflict, type Accepted, type BoardSummary, type CodeOwner, type Storage } from './types';
@@ -115,8 +112,13 @@ export class PostgresStorage implements Storage {
       'SELECT id, code, name, revision, created_at, updated_at, card_count FROM boards ORDER BY created_at, id'
     );
     return rows.map((r) => ({
-      id: r.id as BoardId, code: r.code as Code, name: r.name, revision: r.revision,
-      createdAt: r.created_at, updatedAt: r.updated_at, cardCount: r.card_count
+      id: r.id as BoardId,
+      code: r.code as Code,
+      name: r.name,
+      revision: r.revision,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      cardCount: r.card_count
     }));
   }
 
@@ -149,13 +151,20 @@ export class PostgresStorage implements Storage {
     try {
       await transaction(pool, async (client) => {
         const { rows } = await client.query<{ revision: number; snapshot_revision: number }>(
-          'SELECT revision, snapshot_revision FROM boards WHERE id = $1 FOR UPDATE', [boardId]
+          'SELECT revision, snapshot_revision FROM boards WHERE id = $1 FOR UPDATE',
+          [boardId]
         );
         const row = rows[0];
         if (known !== null && !row) throw new Error(`board ${boardId} is not in the database`);
-        const missed = known !== null && row && row.revision > known
-          ? (await client.query<{ body: BoardEvent }>('SELECT body FROM events WHERE board_id = $1 AND revision > $2 ORDER BY revision', [boardId, known])).rows.map((r) => r.body)
-          : [];
+        const missed =
+          known !== null && row && row.revision > known
+            ? (
+                await client.query<{ body: BoardEvent }>(
+                  'SELECT body FROM events WHERE board_id = $1 AND revision > $2 ORDER BY revision',
+                  [boardId, known]
+                )
+              ).rows.map((r) => r.body)
+            : [];
         const events = decide(missed);
         if (!events || events.length === 0) return;
         first = events[0].revision;
@@ -167,7 +176,18 @@ export class PostgresStorage implements Storage {
           await client.query(
             `INSERT INTO boards (id, code, name, revision, card_count, created_at, updated_at, snapshot, snapshot_revision)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $4) RETURNING pg_notify($9, $10)`,
-            [boardId, state.code, state.name, state.revision, liveCards(state), state.createdAt, state.updatedAt, JSON.stringify(state), CHANNEL, notice]
+            [
+              boardId,
+              state.code,
+              state.name,
+              state.revision,
+              liveCards(state),
+              state.createdAt,
+              state.updatedAt,
+              JSON.stringify(state),
+              CHANNEL,
+              notice
+            ]
           );
           await insertEvents(client, boardId, events);
         } else {
@@ -180,8 +200,18 @@ export class PostgresStorage implements Storage {
                card_count = coalesce($5, card_count + $6),
                snapshot = coalesce($7::jsonb, snapshot), snapshot_revision = coalesce($8, snapshot_revision)
              WHERE id = $1 RETURNING pg_notify($9, $10)`,
-            [boardId, last.revision, last.at, renamedTo(events), state && liveCards(state), delta ?? 0,
-              state && JSON.stringify(state), state?.revision ?? null, CHANNEL, notice]
+            [
+              boardId,
+              last.revision,
+              last.at,
+              renamedTo(events),
+              state && liveCards(state),
+              delta ?? 0,
+              state && JSON.stringify(state),
+              state?.revision ?? null,
+              CHANNEL,
+              notice
+            ]
           );
         }
         const codes = events.flatMap(codesIssued);
@@ -214,14 +244,16 @@ export class PostgresStorage implements Storage {
 
   async findOp(boardId: BoardId, opId: OpId): Promise<BoardEvent[]> {
     const { rows } = await this.#db().query<{ body: BoardEvent }>(
-      'SELECT body FROM events WHERE board_id = $1 AND op_id = $2 ORDER BY revision', [boardId, opId]
+      'SELECT body FROM events WHERE board_id = $1 AND op_id = $2 ORDER BY revision',
+      [boardId, opId]
     );
     return rows.map((r) => r.body);
   }
 
   async findCode(code: Code): Promise<CodeOwner | null> {
     const { rows } = await this.#db().query<{ kind: CodeOwner['kind']; board_id: string; item_id: string | null }>(
-      'SELECT kind, board_id, item_id FROM codes WHERE code = $1', [code]
+      'SELECT kind, board_id, item_id FROM codes WHERE code = $1',
+      [code]
     );
     const row = rows[0];
     if (!row) return null;
@@ -245,11 +277,15 @@ export class PostgresStorage implements Storage {
    */
   async watchAppends(listener: AppendListener): Promise<() => Promise<void>> {
     this.#db();
-    const watcher = new AppendWatcher(this.connection, (n) => {
-      if (n.n !== this.#node) listener(n.b as BoardId, n.r);
-    }, async () => {
-      for (const board of await this.listBoards()) listener(board.id, board.revision);
-    });
+    const watcher = new AppendWatcher(
+      this.connection,
+      (n) => {
+        if (n.n !== this.#node) listener(n.b as BoardId, n.r);
+      },
+      async () => {
+        for (const board of await this.listBoards()) listener(board.id, board.revision);
+      }
+    );
     await watcher.start();
     this.#watchers.add(watcher);
     return async () => {
@@ -427,7 +463,7 @@ class AppendWatcher {
     if (this.#stopped || this.#client !== client) return;
     this.#client = null;
     void client.end().catch(() => undefined);
-    console.error('kanbridge: lost the PostgreSQL connection that listens for other servers\' changes; reconnecting');
+    console.error("kanbridge: lost the PostgreSQL connection that listens for other servers' changes; reconnecting");
     const again = () => {
       this.#retry = setTimeout(() => {
         this.#connect().then(

@@ -58,7 +58,13 @@ export async function repairDataDir(dataDir: string, now = new Date()): Promise<
       await mkdir(backupDir);
       await copyFile(logPath, join(backupDir, LOG_FILE));
       const snapshot = join(dataDir, SNAPSHOT_FILE);
-      if (await stat(snapshot).then(() => true, () => false)) await rename(snapshot, join(backupDir, SNAPSHOT_FILE));
+      if (
+        await stat(snapshot).then(
+          () => true,
+          () => false
+        )
+      )
+        await rename(snapshot, join(backupDir, SNAPSHOT_FILE));
       await log.truncate(damagedAt);
       await log.datasync();
       return { log: logPath, kept, damagedAt, reason, cutBytes: size - damagedAt, backupDir };

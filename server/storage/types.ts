@@ -90,7 +90,11 @@ export interface Storage {
 }
 
 export class RevisionConflict extends Error {
-  constructor(readonly boardId: BoardId, readonly expected: number, readonly got: number) {
+  constructor(
+    readonly boardId: BoardId,
+    readonly expected: number,
+    readonly got: number
+  ) {
     super(`board ${boardId}: expected revision ${expected}, got ${got}`);
     this.name = 'RevisionConflict';
   }
@@ -98,7 +102,10 @@ export class RevisionConflict extends Error {
 
 /** The data directory is held by another running server. */
 export class DataDirLocked extends Error {
-  constructor(readonly dir: string, readonly pid: number) {
+  constructor(
+    readonly dir: string,
+    readonly pid: number
+  ) {
     super(`${dir} is in use by another Kanbridge server (pid ${pid}); stop it first or choose another DATA_DIR`);
     this.name = 'DataDirLocked';
   }
@@ -110,11 +117,16 @@ export class DataDirLocked extends Error {
  * before the record (keeping a backup of everything).
  */
 export class DamagedLog extends Error {
-  constructor(readonly file: string, readonly offset: number, readonly reason: string, readonly dataDir: string) {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly reason: string,
+    readonly dataDir: string
+  ) {
     super(
       `${file} is damaged at byte ${offset}: ${reason}. Kanbridge does not start on a damaged log. ` +
-      `To keep every record before that byte and set the rest aside (a backup of both files is kept), stop the server and run: ` +
-      `npm run repair -- --data ${JSON.stringify(dataDir)}`
+        `To keep every record before that byte and set the rest aside (a backup of both files is kept), stop the server and run: ` +
+        `npm run repair -- --data ${JSON.stringify(dataDir)}`
     );
     this.name = 'DamagedLog';
   }

@@ -30,7 +30,12 @@ export interface ApplyRequest {
   actor: Actor;
 }
 
-export async function applyScan(service: BoardService, boardId: BoardId, scan: StoredScan, request: ApplyRequest): Promise<WallApplyResult> {
+export async function applyScan(
+  service: BoardService,
+  boardId: BoardId,
+  scan: StoredScan,
+  request: ApplyRequest
+): Promise<WallApplyResult> {
   const { override } = request;
   const wanted = new Set(request.moves);
   const pending = scan.body.plan.filter((m) => wanted.has(m.cardId));
@@ -47,10 +52,18 @@ export async function applyScan(service: BoardService, boardId: BoardId, scan: S
       const card = state.cards[id];
       return !!card && !card.archived && card.columnId === next.toColumnId && (scan.staying.has(id) || scan.applied.has(id));
     };
-    const outcome = await service.execute(boardId, {
-      type: 'moveCard', opId: opIdFor(scan.body.scanId, next.cardId), cardId: next.cardId, toColumnId: next.toColumnId,
-      ...placement(next.cardId, lane, inPlace), ...(override ? { override: true } : {})
-    }, ctx);
+    const outcome = await service.execute(
+      boardId,
+      {
+        type: 'moveCard',
+        opId: opIdFor(scan.body.scanId, next.cardId),
+        cardId: next.cardId,
+        toColumnId: next.toColumnId,
+        ...placement(next.cardId, lane, inPlace),
+        ...(override ? { override: true } : {})
+      },
+      ctx
+    );
     if (outcome.ok) {
       revision = Math.max(revision, outcome.revision);
       scan.applied.add(next.cardId);

@@ -21,7 +21,10 @@ import type { DecodeReply, DecodeRequest } from './worker-protocol';
 export type DecodeErrorReason = 'unreadable' | 'timeout' | 'crashed' | 'busy';
 
 export class DecodeError extends Error {
-  constructor(readonly reason: DecodeErrorReason, message: string) {
+  constructor(
+    readonly reason: DecodeErrorReason,
+    message: string
+  ) {
     super(message);
   }
 }

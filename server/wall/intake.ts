@@ -17,7 +17,12 @@ export const MAX_PHOTO_SIDE = 12_000;
 export type PhotoType = 'jpeg' | 'png';
 
 export class PhotoRefused extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>
+  ) {
     super(message);
   }
 }
@@ -53,11 +58,21 @@ export async function inspectPhoto(bytes: Uint8Array): Promise<PhotoHeader> {
   }
   if (width * height > MAX_PHOTO_PIXELS) {
     const mp = (width * height) / 1e6;
-    throw new PhotoRefused(413, 'TOO_MANY_PIXELS', `The photo has ${mp >= 1000 ? Math.round(mp).toLocaleString('en') : mp.toFixed(1)} megapixels; at most ${MAX_PHOTO_PIXELS / 1e6} are read`, { width, height });
+    throw new PhotoRefused(
+      413,
+      'TOO_MANY_PIXELS',
+      `The photo has ${mp >= 1000 ? Math.round(mp).toLocaleString('en') : mp.toFixed(1)} megapixels; at most ${MAX_PHOTO_PIXELS / 1e6} are read`,
+      { width, height }
+    );
   }
   if (width > MAX_PHOTO_SIDE || height > MAX_PHOTO_SIDE) {
     const px = (n: number) => n.toLocaleString('en');
-    throw new PhotoRefused(413, 'TOO_LARGE_SIDE', `The photo is ${px(width)} × ${px(height)} pixels; at most ${px(MAX_PHOTO_SIDE)} pixels wide and ${px(MAX_PHOTO_SIDE)} high are read`, { width, height });
+    throw new PhotoRefused(
+      413,
+      'TOO_LARGE_SIDE',
+      `The photo is ${px(width)} × ${px(height)} pixels; at most ${px(MAX_PHOTO_SIDE)} pixels wide and ${px(MAX_PHOTO_SIDE)} high are read`,
+      { width, height }
+    );
   }
   return { type, width, height };
 }

@@ -79,7 +79,12 @@ const MAX_CUTOUTS = 60;
 // dark on light and the detector finds them at any rotation, so the rotated and inverted
 // retries only cost time; downscaling stays on, it helps the large, soft codes of signs.
 const FULL_OPTIONS: ReaderOptions = {
-  formats: ['QRCodeModel2'], maxNumberOfSymbols: 255, returnErrors: true, tryHarder: true, tryRotate: false, tryInvert: false
+  formats: ['QRCodeModel2'],
+  maxNumberOfSymbols: 255,
+  returnErrors: true,
+  tryHarder: true,
+  tryRotate: false,
+  tryInvert: false
 };
 const CUTOUT_OPTIONS: ReaderOptions = { ...FULL_OPTIONS, maxNumberOfSymbols: 4, returnErrors: false };
 
@@ -101,7 +106,8 @@ export async function decodeWallPhoto(input: Uint8Array, read: ReadBarcodes, lim
     const image = await next;
     if (i + 1 < FULL_PASSES.length) next = prepare(FULL_PASSES[i + 1].sharpen);
     const results = await read(image, FULL_OPTIONS);
-    let got = 0, added = 0;
+    let got = 0,
+      added = 0;
     for (const r of results) {
       if (!r.isValid) {
         unread.push(r);
@@ -114,12 +120,15 @@ export async function decodeWallPhoto(input: Uint8Array, read: ReadBarcodes, lim
   }
 
   const started = Date.now();
-  let cutoutReads = 0, cutoutAdded = 0;
+  let cutoutReads = 0,
+    cutoutAdded = 0;
   for (const target of cutoutTargets(unread, findings)) {
     const box = cutoutBox(target, width, height);
     if (!box) continue;
     for (const v of CUTOUT_VARIANTS) {
-      const image = photo().extract(box).resize(box.width * v.scale, box.height * v.scale, { kernel: 'cubic' })
+      const image = photo()
+        .extract(box)
+        .resize(box.width * v.scale, box.height * v.scale, { kernel: 'cubic' })
         .sharpen({ sigma: v.sharpen.sigma, m1: 0, m2: v.sharpen.m2 });
       const hits = (await read(await greyRgba(image), CUTOUT_OPTIONS)).filter((r) => r.isValid);
       for (const r of hits) {
@@ -177,8 +186,10 @@ function cutoutTargets(unread: ReadResult[], findings: Findings): Corners[] {
 function cutoutBox(c: Corners, width: number, height: number): { left: number; top: number; width: number; height: number } | null {
   const at = centre(c);
   const half = Math.max(12, (diagonal(c) * CUTOUT_SPAN) / 2);
-  const left = Math.max(0, Math.floor(at.x - half)), top = Math.max(0, Math.floor(at.y - half));
-  const right = Math.min(width, Math.ceil(at.x + half)), bottom = Math.min(height, Math.ceil(at.y + half));
+  const left = Math.max(0, Math.floor(at.x - half)),
+    top = Math.max(0, Math.floor(at.y - half));
+  const right = Math.min(width, Math.ceil(at.x + half)),
+    bottom = Math.min(height, Math.ceil(at.y + half));
   return right - left >= 8 && bottom - top >= 8 ? { left, top, width: right - left, height: bottom - top } : null;
 }
 

@@ -41,14 +41,29 @@ export class WallScans {
     const board = cloneBoard(live);
     const decoded = await this.#decode(photo);
     if (decoded.found.length === 0) {
-      throw new PhotoRefused(422, 'NO_CODES', 'No QR codes found in the photo. Step closer, hold still, and make sure the cards are well lit.');
+      throw new PhotoRefused(
+        422,
+        'NO_CODES',
+        'No QR codes found in the photo. Step closer, hold still, and make sure the cards are well lit.'
+      );
     }
     const analysis = analyseWall(board, decoded.found);
-    if (analysis.ownCodes === 0) throw await this.#notThisBoard(board.name, analysis.codes.flatMap((c) => (c.code ? [c.code] : [])));
+    if (analysis.ownCodes === 0)
+      throw await this.#notThisBoard(
+        board.name,
+        analysis.codes.flatMap((c) => (c.code ? [c.code] : []))
+      );
 
     const body: WallScan = {
-      scanId: newId<string>('ws'), revision: board.revision, width: decoded.width, height: decoded.height,
-      codes: await this.#nameOwners(analysis.codes), columns: analysis.columns, cards: analysis.cards, notSeen: analysis.notSeen, plan: analysis.plan
+      scanId: newId<string>('ws'),
+      revision: board.revision,
+      width: decoded.width,
+      height: decoded.height,
+      codes: await this.#nameOwners(analysis.codes),
+      columns: analysis.columns,
+      cards: analysis.cards,
+      notSeen: analysis.notSeen,
+      plan: analysis.plan
     };
     this.#store.put({ boardId, body, lanes: analysis.lanes, staying: analysis.staying });
     return body;
@@ -111,6 +126,11 @@ export class WallScans {
       if (board) names.add(board.name);
     }
     const whose = names.size ? ` They belong to ${[...names].map((n) => `“${n}”`).join(', ')}.` : '';
-    return new PhotoRefused(422, 'NOT_THIS_BOARD', `None of the codes in the photo is on “${boardName}”.${whose}`, names.size ? { boards: [...names] } : undefined);
+    return new PhotoRefused(
+      422,
+      'NOT_THIS_BOARD',
+      `None of the codes in the photo is on “${boardName}”.${whose}`,
+      names.size ? { boards: [...names] } : undefined
+    );
   }
 }

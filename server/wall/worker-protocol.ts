@@ -15,5 +15,4 @@ export interface DecodeRequest {
 export type DecodeFailure = 'image' | 'internal';
 
 export type DecodeReply =
-  | { id: number; ok: true; photo: DecodedPhoto }
-  | { id: number; ok: false; failure: DecodeFailure; message: string };
+  { id: number; ok: true; photo: DecodedPhoto } | { id: number; ok: false; failure: DecodeFailure; message: string };

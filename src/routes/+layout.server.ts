@@ -6,13 +6,13 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = ({ locals }) => ({ viewer: viewerOf(locals.principal) });
 
 function viewerOf(p: Principal): Viewer {
-	switch (p.kind) {
-		case 'open':
-		case 'anonymous':
-			return { kind: p.kind };
-		case 'user':
-			return { kind: 'user', id: p.user.id, name: p.user.name, email: p.user.email, admin: p.user.admin };
-		case 'scanner':
-			return { kind: 'scanner', id: p.scanner.id, label: p.scanner.label, boardId: p.scanner.boardId };
-	}
+  switch (p.kind) {
+    case 'open':
+    case 'anonymous':
+      return { kind: p.kind };
+    case 'user':
+      return { kind: 'user', id: p.user.id, name: p.user.name, email: p.user.email, admin: p.user.admin };
+    case 'scanner':
+      return { kind: 'scanner', id: p.scanner.id, label: p.scanner.label, boardId: p.scanner.boardId };
+  }
 }

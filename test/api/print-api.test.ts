@@ -45,12 +45,15 @@ interface Reply {
 function get(base: string, p: string, host?: string, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
   const url = new URL(p, base);
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: host === undefined ? headers : { ...headers, host } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.get(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, headers: host === undefined ? headers : { ...headers, host } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      }
+    );
     req.on('error', reject);
   });
 }
@@ -75,7 +78,10 @@ async function pdfInfo(r: Reply): Promise<{ pages: number; size: [number, number
 /** The text of each page, with runs of white space as one space (titles wrap). */
 async function pdfPages(r: Reply): Promise<string[]> {
   const { stdout } = await run('pdftotext', [pdfFile(r), '-']);
-  return stdout.split('\f').slice(0, -1).map((page) => page.replace(/\s+/g, ' ').trim());
+  return stdout
+    .split('\f')
+    .slice(0, -1)
+    .map((page) => page.replace(/\s+/g, ' ').trim());
 }
 
 const pdfText = async (r: Reply): Promise<string> => (await pdfPages(r)).join(' ');
@@ -90,8 +96,15 @@ interface Board {
 }
 
 /** A board with columns To do, Doing, Done and the given cards (column → titles). */
-async function makeBoard(cards: Record<string, string[]>, name = `Print ${Math.random().toString(36).slice(2, 7)}`, base = t.url): Promise<Board> {
-  const created = await api<BoardJson>(base, 'POST', '/api/boards', { name, columns: [{ name: 'To do' }, { name: 'Doing' }, { name: 'Done' }] });
+async function makeBoard(
+  cards: Record<string, string[]>,
+  name = `Print ${Math.random().toString(36).slice(2, 7)}`,
+  base = t.url
+): Promise<Board> {
+  const created = await api<BoardJson>(base, 'POST', '/api/boards', {
+    name,
+    columns: [{ name: 'To do' }, { name: 'Doing' }, { name: 'Done' }]
+  });
   expect(created.status).toBe(201);
   const col = Object.fromEntries(created.body.columns.map((c) => [c.name, c.id]));
   const card: Record<string, string> = {};
@@ -113,8 +126,16 @@ async function printAndRecord(b: Board, query: string): Promise<Reply> {
   const pdf = await print(b, query);
   pdfFile(pdf);
   const q = new URLSearchParams(query);
-  const body = JSON.stringify({ layout: q.get('layout'), select: q.get('select') ?? 'all', revision: Number(pdf.headers['x-board-revision']) });
-  const res = await fetch(`${t.url}/api/boards/${b.id}/printed`, { method: 'POST', headers: { origin: t.url, 'content-type': 'application/json' }, body });
+  const body = JSON.stringify({
+    layout: q.get('layout'),
+    select: q.get('select') ?? 'all',
+    revision: Number(pdf.headers['x-board-revision'])
+  });
+  const res = await fetch(`${t.url}/api/boards/${b.id}/printed`, {
+    method: 'POST',
+    headers: { origin: t.url, 'content-type': 'application/json' },
+    body
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return pdf;
 }
@@ -147,7 +168,15 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
   it('returns every layout as a PDF with the layout’s page size and page count, named after the board', async () => {
     const titles = Array.from({ length: 10 }, (_, i) => `Card number ${i + 1}`);
     const b = await makeBoard({ 'To do': titles.slice(0, 4), Doing: titles.slice(4, 9), Done: titles.slice(9) }, 'Team Wall');
-    const items: Record<LayoutId, number> = { 'a4-8': 10, 'letter-6': 10, 'index-3x5': 10, a6: 10, 'sticky-76': 10, 'column-signs': 3, 'board-sign': 1 };
+    const items: Record<LayoutId, number> = {
+      'a4-8': 10,
+      'letter-6': 10,
+      'index-3x5': 10,
+      a6: 10,
+      'sticky-76': 10,
+      'column-signs': 3,
+      'board-sign': 1
+    };
     for (const layout of LAYOUT_IDS) {
       const r = await print(b, `layout=${layout}&select=all`);
       expect(r.headers['content-disposition']).toBe(`attachment; filename="team-wall-${layout}.pdf"`);
@@ -182,7 +211,9 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
       `attachment; filename="q3-ops-wall-uberblick-a4-8.pdf"; filename*=UTF-8''q3-ops-wall-%C3%BCberblick-a4-8.pdf`
     );
     expect(contentDisposition('inline', '看板', 'a6')).toBe(`inline; filename="board-a6.pdf"; filename*=UTF-8''%E7%9C%8B%E6%9D%BF-a6.pdf`);
-    expect(contentDisposition('attachment', '../../etc/passwd\r\nX: y', 'sticky-76')).toBe('attachment; filename="etc-passwd-x-y-sticky-76.pdf"');
+    expect(contentDisposition('attachment', '../../etc/passwd\r\nX: y', 'sticky-76')).toBe(
+      'attachment; filename="etc-passwd-x-y-sticky-76.pdf"'
+    );
     expect(contentDisposition('attachment', '!!!', 'board-sign')).toBe('attachment; filename="board-board-sign.pdf"');
     const long = contentDisposition('attachment', 'x'.repeat(300), 'a4-8');
     expect(long).toBe(`attachment; filename="${'x'.repeat(60)}-a4-8.pdf"`);
@@ -214,7 +245,9 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
       expect([query, r.status]).toEqual([query, status]);
       await expectError(r, status, code);
     }
-    expect(json<Err>(await print(b, 'layout=a5')).error.message).toContain('a4-8, letter-6, index-3x5, a6, sticky-76, column-signs, board-sign');
+    expect(json<Err>(await print(b, 'layout=a5')).error.message).toContain(
+      'a4-8, letter-6, index-3x5, a6, sticky-76, column-signs, board-sign'
+    );
     await expectError(await get(t.url, '/api/boards/b_nothere/print.pdf?layout=a4-8'), 404, 'NOT_FOUND');
     expect(await events(b)).toHaveLength(before);
   });
@@ -245,10 +278,15 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
     expect(await titlesIn(b, 'new')).toEqual(['First', 'Second', 'Third']);
     await printAndRecord(b, `layout=index-3x5&select=column:${b.col['To do']}`);
 
-    const printed = (await events(b, revision));
+    const printed = await events(b, revision);
     expect(printed).toHaveLength(1);
     expect(printed[0]).toMatchObject({
-      type: 'cardsPrinted', cardIds: [b.card.First, b.card.Second], layout: 'index-3x5', source: 'print', actor: { id: 'api' }, revision: revision + 1
+      type: 'cardsPrinted',
+      cardIds: [b.card.First, b.card.Second],
+      layout: 'index-3x5',
+      source: 'print',
+      actor: { id: 'api' },
+      revision: revision + 1
     });
     const cards = (await api<BoardJson>(t.url, 'GET', `/api/boards/${b.id}`)).body.cards;
     const first = cards.find((c) => c.id === b.card.First)!;
@@ -316,9 +354,25 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
     expect(await sign('[fe80::1]:3000')).toContain(`http://[fe80::1]:3000/B/${code}`);
 
     const bad = [
-      'evil.example/path', 'user@evil.example', 'evil.example:0', 'evil.example:65536', 'evil.example:080', 'evil_host.example',
-      '-evil.example', 'evil-.example', 'evil.example:80:81', 'evil.example?x=1', 'evil.example#x', '%65vil.example', '1.2.3.999',
-      '[::1', '[evil.example]', 'ev il.example', 'evil..example', `${'a'.repeat(64)}.example`, '<script>'
+      'evil.example/path',
+      'user@evil.example',
+      'evil.example:0',
+      'evil.example:65536',
+      'evil.example:080',
+      'evil_host.example',
+      '-evil.example',
+      'evil-.example',
+      'evil.example:80:81',
+      'evil.example?x=1',
+      'evil.example#x',
+      '%65vil.example',
+      '1.2.3.999',
+      '[::1',
+      '[evil.example]',
+      'ev il.example',
+      'evil..example',
+      `${'a'.repeat(64)}.example`,
+      '<script>'
     ];
     for (const host of bad) {
       const r = await get(t.url, printPath(b, 'layout=a4-8&select=all'), host);
@@ -353,12 +407,18 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
       const created = await api<BoardJson>(t.url, 'POST', '/api/boards', { name: 'Big wall' });
       const boardId = created.body.id as BoardId;
       for (let i = 0; i < 300; i++) {
-        const outcome = await t.app.service.execute(boardId, { type: 'createCard', opId: newOpId(), title: `Card ${i}` }, { actor: { id: 'api', name: 'API' }, source: 'api' });
+        const outcome = await t.app.service.execute(
+          boardId,
+          { type: 'createCard', opId: newOpId(), title: `Card ${i}` },
+          { actor: { id: 'api', name: 'API' }, source: 'api' }
+        );
         expect(outcome.ok).toBe(true);
       }
       const revision = (await t.app.service.getBoard(boardId))!.revision;
       addPage = vi.spyOn(pdfkit.prototype, 'addPage');
-      const served = new Promise<void>((resolve) => t.server.once('request', (_req, res: http.ServerResponse) => res.once('close', resolve)));
+      const served = new Promise<void>((resolve) =>
+        t.server.once('request', (_req, res: http.ServerResponse) => res.once('close', resolve))
+      );
       await new Promise<void>((resolve, reject) => {
         const req = http.get(`${t.url}/api/boards/${boardId}/print.pdf?layout=a6&select=all`, (res) => {
           expect(res.statusCode).toBe(200);
@@ -371,7 +431,7 @@ describe('GET /api/boards/:boardId/print.pdf', () => {
       });
       await served;
       // Wait until the renderer stops starting pages.
-      for (let last = -1, still = 0; still < 5; ) {
+      for (let last = -1, still = 0; still < 5;) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         still = addPage.mock.calls.length === last ? still + 1 : 0;
         last = addPage.mock.calls.length;
@@ -392,10 +452,19 @@ describe('with accounts', () => {
   async function call(method: string, p: string, who: string, body?: unknown) {
     const res = await fetch(acc.url + p, {
       method,
-      headers: { cookie: `kb_session=${cookies[who] ?? ''}`, origin: acc.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie: `kb_session=${cookies[who] ?? ''}`,
+        origin: acc.url,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' })
+      },
       body: body === undefined ? undefined : JSON.stringify(body)
     });
-    return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()), setCookie: res.headers.get('set-cookie') };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: Buffer.from(await res.arrayBuffer()),
+      setCookie: res.headers.get('set-cookie')
+    };
   }
   async function login(who: string, email: string, password: string) {
     const r = await call('POST', '/api/auth/login', who, { email, password });
@@ -407,7 +476,10 @@ describe('with accounts', () => {
     acc = await startTestApp({ admin: ADMIN });
     await login('admin', ADMIN.email, ADMIN.password);
     for (const who of ['viewer', 'editor']) {
-      expect((await call('POST', '/api/users', 'admin', { email: `${who}@example.test`, name: `The ${who}`, password: `${who}-password-1` })).status).toBe(201);
+      expect(
+        (await call('POST', '/api/users', 'admin', { email: `${who}@example.test`, name: `The ${who}`, password: `${who}-password-1` }))
+          .status
+      ).toBe(201);
       await login(who, `${who}@example.test`, `${who}-password-1`);
     }
   });
@@ -415,7 +487,10 @@ describe('with accounts', () => {
 
   it('lets a viewer preview and download but not record a print; an editor records it under their own name', async () => {
     const board = JSON.parse((await call('POST', '/api/boards', 'admin', { name: 'Team' })).body.toString()) as BoardJson;
-    for (const [who, role] of [['viewer', 'viewer'], ['editor', 'editor']]) {
+    for (const [who, role] of [
+      ['viewer', 'viewer'],
+      ['editor', 'editor']
+    ]) {
       expect((await call('POST', `/api/boards/${board.id}/members`, 'admin', { email: `${who}@example.test`, role })).status).toBe(200);
     }
     expect((await call('POST', `/api/boards/${board.id}/cards`, 'admin', { title: 'A card' })).status).toBe(201);
@@ -434,7 +509,8 @@ describe('with accounts', () => {
     const printed = await call('GET', pdf, 'editor');
     expect([printed.status, printed.body.subarray(0, 5).toString()]).toEqual([200, '%PDF-']);
     expect((await call('POST', `/api/boards/${board.id}/printed`, 'editor', { layout: 'a4-8', revision })).status).toBe(200);
-    const events = JSON.parse((await call('GET', `/api/boards/${board.id}/events?since=0`, 'admin')).body.toString()).events as BoardEvent[];
+    const events = JSON.parse((await call('GET', `/api/boards/${board.id}/events?since=0`, 'admin')).body.toString())
+      .events as BoardEvent[];
     const records = events.filter((e) => e.type === 'cardsPrinted');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ source: 'print', actor: { name: 'The editor' } });
@@ -459,10 +535,15 @@ describe('markPrinted', () => {
     await markPrinted(t.app.service, boardId, [id('Edited'), id('Moved'), id('Described'), id('Untouched')], 'a4-8', rendered, PRINTER);
     const recorded = (await events(b, rendered)).filter((e) => e.type === 'cardsPrinted');
     expect(recorded).toHaveLength(1);
-    expect(recorded[0]).toMatchObject({ cardIds: [id('Moved'), id('Described'), id('Untouched')], source: 'print', layout: 'a4-8', actor: PRINTER });
+    expect(recorded[0]).toMatchObject({
+      cardIds: [id('Moved'), id('Described'), id('Untouched')],
+      source: 'print',
+      layout: 'a4-8',
+      actor: PRINTER
+    });
     // The edited card's paper shows its old title: it stays in the reprint queue.
     expect(await titlesIn(b, 'reprint')).toEqual(['Edited']);
-    expect((await pdfText(await print(b, 'layout=a4-8&select=reprint&preview=1')))).toContain('Edited again');
+    expect(await pdfText(await print(b, 'layout=a4-8&select=reprint&preview=1'))).toContain('Edited again');
   });
 
   it('records nothing when every card changed', async () => {

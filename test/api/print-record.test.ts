@@ -54,7 +54,9 @@ let cardIds: string[];
 /** The board as the admin sees it now. */
 const current = async () => json<BoardJson>(await send('GET', `/api/boards/${board.id}`, { who: 'admin' }));
 const printedEvents = async () =>
-  json<{ events: BoardEvent[] }>(await send('GET', `/api/boards/${board.id}/events?since=0`, { who: 'admin' })).events.filter((e) => e.type === 'cardsPrinted');
+  json<{ events: BoardEvent[] }>(await send('GET', `/api/boards/${board.id}/events?since=0`, { who: 'admin' })).events.filter(
+    (e) => e.type === 'cardsPrinted'
+  );
 
 /** Downloads the PDF as `who` and answers its X-Board-Revision. */
 async function download(who: string, query = 'layout=a4-8&select=all'): Promise<number> {
@@ -78,12 +80,31 @@ beforeAll(async () => {
   t = await startTestApp({ admin: ADMIN });
   await login('admin', ADMIN.email, ADMIN.password);
   for (const who of ['viewer', 'editor']) {
-    expect((await send('POST', '/api/users', { who: 'admin', headers: same(), body: { email: `${who}@example.test`, name: `The ${who}`, password: `${who}-password-1` } })).status).toBe(201);
+    expect(
+      (
+        await send('POST', '/api/users', {
+          who: 'admin',
+          headers: same(),
+          body: { email: `${who}@example.test`, name: `The ${who}`, password: `${who}-password-1` }
+        })
+      ).status
+    ).toBe(201);
     await login(who, `${who}@example.test`, `${who}-password-1`);
   }
   board = json<BoardJson>(await send('POST', '/api/boards', { who: 'admin', headers: same(), body: { name: 'Team' } }));
-  for (const [who, role] of [['viewer', 'viewer'], ['editor', 'editor']]) {
-    expect((await send('POST', `/api/boards/${board.id}/members`, { who: 'admin', headers: same(), body: { email: `${who}@example.test`, role } })).status).toBe(200);
+  for (const [who, role] of [
+    ['viewer', 'viewer'],
+    ['editor', 'editor']
+  ]) {
+    expect(
+      (
+        await send('POST', `/api/boards/${board.id}/members`, {
+          who: 'admin',
+          headers: same(),
+          body: { email: `${who}@example.test`, role }
+        })
+      ).status
+    ).toBe(200);
   }
   for (const title of ['First', 'Second', 'Third']) {
     expect((await send('POST', `/api/boards/${board.id}/cards`, { who: 'admin', headers: same(), body: { title } })).status).toBe(201);
@@ -100,7 +121,10 @@ describe('GET print.pdf', () => {
     expect(await download('viewer')).toBe(before.revision);
     // What an <img src=…print.pdf> on some page would send along with the visitor's cookie.
     for (const site of ['same-origin', 'same-site', 'cross-site']) {
-      const r = await send('GET', `/api/boards/${board.id}/print.pdf?layout=a6&select=new`, { who: 'editor', headers: { 'sec-fetch-site': site, 'sec-fetch-dest': 'image' } });
+      const r = await send('GET', `/api/boards/${board.id}/print.pdf?layout=a6&select=new`, {
+        who: 'editor',
+        headers: { 'sec-fetch-site': site, 'sec-fetch-dest': 'image' }
+      });
       expect(r.status).toBe(200);
     }
     const after = await current();
@@ -117,7 +141,14 @@ describe('POST printed', () => {
     expect(r.status, r.body.toString()).toBe(200);
     expect(json(r)).toEqual({ recorded: cardIds, revision: revision + 1 });
     const [event] = await printedEvents();
-    expect(event).toMatchObject({ type: 'cardsPrinted', cardIds, layout: 'letter-6', source: 'print', actor: { name: 'The editor' }, revision: revision + 1 });
+    expect(event).toMatchObject({
+      type: 'cardsPrinted',
+      cardIds,
+      layout: 'letter-6',
+      source: 'print',
+      actor: { name: 'The editor' },
+      revision: revision + 1
+    });
     expect((await current()).cards.every((c) => c.printedRevision === revision + 1)).toBe(true);
     // The "new" queue is empty now: there is nothing left to record.
     await expectError(await record({ layout: 'letter-6', select: 'new', revision: revision + 1 }), 422, 'NOTHING_TO_PRINT');
@@ -126,13 +157,17 @@ describe('POST printed', () => {
   it('leaves out a card whose printed fields changed after the PDF was made', async () => {
     const revision = await download('admin', 'layout=a6&select=all');
     const edit = await send('POST', `/api/boards/${board.id}/commands`, {
-      who: 'admin', headers: same(), body: { opId: newOpId(), type: 'updateCard', cardId: cardIds[1], changes: { title: 'Second, reworded' } }
+      who: 'admin',
+      headers: same(),
+      body: { opId: newOpId(), type: 'updateCard', cardId: cardIds[1], changes: { title: 'Second, reworded' } }
     });
     expect(edit.status).toBe(200);
     const r = await record({ layout: 'a6', select: 'all', revision });
     expect(r.status).toBe(200);
     expect(json<{ recorded: string[] }>(r).recorded).toEqual([cardIds[0], cardIds[2]]);
-    const queued = (await current()).cards.filter((c) => c.printedRevision !== null && c.printedFieldsRevision > c.printedRevision).map((c) => c.id);
+    const queued = (await current()).cards
+      .filter((c) => c.printedRevision !== null && c.printedFieldsRevision > c.printedRevision)
+      .map((c) => c.id);
     expect(queued).toEqual([cardIds[1]]);
   });
 
@@ -183,7 +218,10 @@ describe('POST printed', () => {
       expect([JSON.stringify(body), r.status]).toEqual([JSON.stringify(body), status]);
       await expectError(r, status, code);
     }
-    const notJson = await send('POST', `/api/boards/${board.id}/printed`, { who: 'admin', headers: { ...same(), 'content-type': 'application/json' } });
+    const notJson = await send('POST', `/api/boards/${board.id}/printed`, {
+      who: 'admin',
+      headers: { ...same(), 'content-type': 'application/json' }
+    });
     await expectError(notJson, 400, 'INVALID_JSON');
     expect(await printedEvents()).toHaveLength(before);
   });

@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sendJsonSliced } from '../../server/gateway/http-util';
 
-async function serve(body: Record<string, unknown>, key: string, slice: number): Promise<{ text: string; status: number; type: string | null }> {
+async function serve(
+  body: Record<string, unknown>,
+  key: string,
+  slice: number
+): Promise<{ text: string; status: number; type: string | null }> {
   const server = http.createServer((_req, res) => void sendJsonSliced(res, 201, body, key, { location: '/x' }, slice));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {

@@ -50,7 +50,10 @@ beforeAll(async () => {
   const created = await call('POST', '/api/boards', creds.owner, { name: 'Team A' });
   board = JSON.parse(created.text);
   other = JSON.parse((await call('POST', '/api/boards', creds.outsider, { name: 'Team B' })).text);
-  for (const [who, role] of [['viewer', 'viewer'], ['editor', 'editor']] as const) {
+  for (const [who, role] of [
+    ['viewer', 'viewer'],
+    ['editor', 'editor']
+  ] as const) {
     expect((await call('POST', `/api/boards/${board.id}/members`, creds.owner, { email: `${who}@example.test`, role })).status).toBe(200);
   }
   await call('POST', `/api/boards/${board.id}/cards`, creds.owner, { title: 'A card' });
@@ -93,10 +96,17 @@ function fill(pattern: string): string {
   return pattern.replace(':boardId', board.id).replace(/:(\w+)/g, (_, k: string) => `${k}-x`);
 }
 
-const snapshot = async () => JSON.stringify({ board: await t.app.service.getBoard(board.id), users: t.app.accounts.users().length, members: t.app.accounts.members(board.id) });
+const snapshot = async () =>
+  JSON.stringify({
+    board: await t.app.service.getBoard(board.id),
+    users: t.app.accounts.users().length,
+    members: t.app.accounts.members(board.id)
+  });
 
 describe('HTTP authorization matrix', () => {
-  const rows = API_ROUTES.filter((r) => !['/api/auth/login', '/api/auth/logout', '/api/auth/setup', '/api/auth/invite', '/api/pair'].includes(r.pattern));
+  const rows = API_ROUTES.filter(
+    (r) => !['/api/auth/login', '/api/auth/logout', '/api/auth/setup', '/api/auth/invite', '/api/pair'].includes(r.pattern)
+  );
   it('covers every route', () => {
     expect(rows.length).toBeGreaterThan(15);
     for (const r of API_ROUTES) expect(accessOf(r)).toBeDefined();
@@ -151,14 +161,21 @@ describe('HTTP authorization matrix', () => {
 
   it('refuses a cookie-authenticated write from another site', async () => {
     const r = await fetch(`${t.url}/api/boards/${board.id}/cards`, {
-      method: 'POST', headers: { cookie: `kb_session=${creds.owner.cookie}`, origin: 'http://evil.example', 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x' })
+      method: 'POST',
+      headers: { cookie: `kb_session=${creds.owner.cookie}`, origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'x' })
     });
     expect(r.status).toBe(403);
   });
 });
 
 function socketFor(cred: Cred): Socket {
-  return connect(t.url, { transports: ['websocket'], reconnection: false, extraHeaders: cred.cookie ? { cookie: `kb_session=${cred.cookie}` } : {}, auth: cred.bearer ? { token: cred.bearer } : {} });
+  return connect(t.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: cred.cookie ? { cookie: `kb_session=${cred.cookie}` } : {},
+    auth: cred.bearer ? { token: cred.bearer } : {}
+  });
 }
 
 async function open(cred: Cred): Promise<Socket | 'refused'> {
@@ -187,7 +204,9 @@ describe('Socket.IO authorization matrix', () => {
       if (want === 403) {
         expect([who, join]).toEqual([who, { ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } }]);
         const before = await snapshot();
-        const cmd = await s.timeout(5000).emitWithAck('board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId, toColumnId: board.columns[2].id });
+        const cmd = await s
+          .timeout(5000)
+          .emitWithAck('board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId, toColumnId: board.columns[2].id });
         expect(cmd.ok).toBe(false);
         expect(await snapshot()).toBe(before);
       } else {

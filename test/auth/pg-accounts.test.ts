@@ -34,7 +34,12 @@ describe('accounts on PostgreSQL', () => {
       b.setMember('b_1', 'u_y', 'viewer')
     ]);
     const c = await Accounts.open(new PgAccounts(url));
-    expect(c.users().map((u) => u.email).sort()).toEqual(['admin@example.test', 'ann@example.test', 'bob@example.test']);
+    expect(
+      c
+        .users()
+        .map((u) => u.email)
+        .sort()
+    ).toEqual(['admin@example.test', 'ann@example.test', 'bob@example.test']);
     expect(c.roleOf('u_x', 'b_1')).toBe('editor');
     expect(c.roleOf('u_y', 'b_1')).toBe('viewer');
     // The same email cannot be taken twice, even from two servers.

@@ -19,7 +19,11 @@ interface Reply {
 }
 
 /** One API request, optionally sent from another loopback address (127.0.0.x). */
-function call(method: string, path: string, opts: { cookie?: string; bearer?: string; body?: unknown; from?: string } = {}): Promise<Reply> {
+function call(
+  method: string,
+  path: string,
+  opts: { cookie?: string; bearer?: string; body?: unknown; from?: string } = {}
+): Promise<Reply> {
   const url = new URL(t.url + path);
   const headers: Record<string, string> = { origin: t.url };
   if (opts.cookie) headers.cookie = `kb_session=${opts.cookie}`;
@@ -27,14 +31,17 @@ function call(method: string, path: string, opts: { cookie?: string; bearer?: st
   const data = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   if (data !== undefined) headers['content-type'] = 'application/json';
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, localAddress: opts.from ?? '127.0.0.1' }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text), headers: res.headers });
-      });
-    });
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, localAddress: opts.from ?? '127.0.0.1' },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text), headers: res.headers });
+        });
+      }
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -87,23 +94,36 @@ describe('sign-in backoff', () => {
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(limited, statuses.join()).toBeDefined();
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited!.json().error).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/too many sign-in attempts.*try again/i) });
+    expect(limited!.json().error).toEqual({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/too many sign-in attempts.*try again/i)
+    });
     // Even the right password waits from that address…
-    expect((await call('POST', '/api/auth/login', { body: { email: user.email, password: user.password }, from: '127.0.3.1' })).status).toBe(429);
+    expect(
+      (await call('POST', '/api/auth/login', { body: { email: user.email, password: user.password }, from: '127.0.3.1' })).status
+    ).toBe(429);
     // …but not from the user's own.
-    expect((await call('POST', '/api/auth/login', { body: { email: user.email, password: user.password }, from: '127.0.3.2' })).status).toBe(200);
+    expect(
+      (await call('POST', '/api/auth/login', { body: { email: user.email, password: user.password }, from: '127.0.3.2' })).status
+    ).toBe(200);
   });
 
   it('one address guessing many accounts is limited per address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const r = await call('POST', '/api/auth/login', { body: { email: `nobody${i}@example.test`, password: 'wrong-password' }, from: '127.0.4.1' });
+      const r = await call('POST', '/api/auth/login', {
+        body: { email: `nobody${i}@example.test`, password: 'wrong-password' },
+        from: '127.0.4.1'
+      });
       statuses.push(r.status);
     }
     expect(statuses).toContain(429);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     // Another address is not affected.
-    expect((await call('POST', '/api/auth/login', { body: { email: 'nobody0@example.test', password: 'wrong-password' }, from: '127.0.4.2' })).status).toBe(401);
+    expect(
+      (await call('POST', '/api/auth/login', { body: { email: 'nobody0@example.test', password: 'wrong-password' }, from: '127.0.4.2' }))
+        .status
+    ).toBe(401);
   });
 });
 
@@ -205,7 +225,9 @@ describe('paired scanners', () => {
   it('cannot read the member list (403), while a viewer still can', async () => {
     const board = await newBoard(admin, 'Scanned');
     const viewer = await newUser('memberviewer');
-    expect((await call('POST', `/api/boards/${board}/members`, { cookie: admin, body: { email: viewer.email, role: 'viewer' } })).status).toBe(200);
+    expect(
+      (await call('POST', `/api/boards/${board}/members`, { cookie: admin, body: { email: viewer.email, role: 'viewer' } })).status
+    ).toBe(200);
     const scanner = await pairScanner(admin, board);
     const r = await call('GET', `/api/boards/${board}/members`, { cookie: scanner });
     expect(r.status).toBe(403);
@@ -222,7 +244,9 @@ describe('paired scanners', () => {
     const scanner = await pairScanner(admin, board);
     const run = (cookie: string) =>
       (load as unknown as (e: unknown) => Promise<{ members: { email: string }[] }>)({
-        params: { boardId: board }, locals: { app: t.app, principal: t.app.accounts.principal({ cookie }) }, depends: () => {}
+        params: { boardId: board },
+        locals: { app: t.app, principal: t.app.accounts.principal({ cookie }) },
+        depends: () => {}
       });
     await expect(run(scanner)).rejects.toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     const data = await run(admin);
@@ -269,7 +293,10 @@ describe('invitations', () => {
     expect(statuses.slice(0, 5)).toEqual([410, 410, 410, 410, 410]);
     expect(limited, statuses.join()).toBeDefined();
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited!.json().error).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/too many invitation attempts.*try again/i) });
+    expect(limited!.json().error).toEqual({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/too many invitation attempts.*try again/i)
+    });
     // The limited address cannot use even the right code for now; another address can.
     expect((await call('POST', '/api/auth/invite', { body: { code, password: 'a-good-password' }, from: '127.0.8.1' })).status).toBe(429);
     const ok = await call('POST', '/api/auth/invite', { body: { code, password: 'a-good-password' }, from: '127.0.8.2' });

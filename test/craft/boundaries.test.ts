@@ -20,7 +20,9 @@ function files(dir: string): string[] {
 /** Relative and $lib import specifiers of a file, resolved to absolute paths. */
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
+  const specs = [...text.matchAll(/(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2]
+  );
   return specs.flatMap((s) => {
     if (s.startsWith('$lib')) return [path.join(src, 'lib', s.slice(4))];
     if (s.startsWith('.')) return [path.resolve(path.dirname(file), s)];
@@ -28,20 +30,28 @@ function imports(file: string): string[] {
   });
 }
 
-const serverOnly = (file: string) => /(\.server\.ts|\+server\.ts|[/\\]app\.d\.ts)$/.test(file) || file.includes(`${path.sep}server${path.sep}`);
+const serverOnly = (file: string) =>
+  /(\.server\.ts|\+server\.ts|[/\\]app\.d\.ts)$/.test(file) || file.includes(`${path.sep}server${path.sep}`);
 
 describe('module boundaries', () => {
   it('browser code (everything in src that is not server-only) imports nothing from server/', () => {
     const offenders = files(src)
       .filter((f) => !serverOnly(f))
-      .flatMap((f) => imports(f).filter((i) => i.startsWith(serverDir + path.sep)).map((i) => `${path.relative(root, f)} → ${path.relative(root, i)}`));
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => i.startsWith(serverDir + path.sep))
+          .map((i) => `${path.relative(root, f)} → ${path.relative(root, i)}`)
+      );
     expect(offenders).toEqual([]);
   });
 
-
   it('page loaders never import HTTP route modules', () => {
     const routes = path.join(serverDir, 'gateway');
-    const offenders = files(src).flatMap((f) => imports(f).filter((i) => i.startsWith(routes)).map((i) => `${path.relative(root, f)} → ${path.relative(root, i)}`));
+    const offenders = files(src).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith(routes))
+        .map((i) => `${path.relative(root, f)} → ${path.relative(root, i)}`)
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -17,7 +17,9 @@ const darkBlock = css.slice(darkStart, css.indexOf('}', css.indexOf(':root {', d
 const THEMES = { light: tokens(rootBlock), dark: { ...tokens(rootBlock), ...tokens(darkBlock) } };
 
 function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const [r, g, b] = [1, 3, 5]
+    .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
@@ -30,14 +32,22 @@ const TEXT = ['text', 'text-2', 'text-3', 'accent', 'accent-hover', 'danger', 'w
 const SURFACES = ['bg', 'bg-raised', 'column', 'column-over', 'card', 'card-hover'];
 /** Pairs drawn on top of each other besides text on a surface: tinted chips, filled buttons and badges. */
 const PAIRS: [string, string][] = [
-  ['accent', 'accent-soft'], ['danger', 'danger-soft'], ['warn', 'warn-soft'], ['ok', 'ok-soft'],
-  ['text', 'accent-soft'], ['text-2', 'accent-soft'], ['text-3', 'accent-soft'],
-  ['on-accent', 'accent'], ['on-accent', 'accent-hover'], ['bg-raised', 'danger']
+  ['accent', 'accent-soft'],
+  ['danger', 'danger-soft'],
+  ['warn', 'warn-soft'],
+  ['ok', 'ok-soft'],
+  ['text', 'accent-soft'],
+  ['text-2', 'accent-soft'],
+  ['text-3', 'accent-soft'],
+  ['on-accent', 'accent'],
+  ['on-accent', 'accent-hover'],
+  ['bg-raised', 'danger']
 ];
 
 describe('theme colours meet WCAG AA', () => {
   it('reads both themes from app.css', () => {
-    for (const theme of Object.values(THEMES)) for (const name of [...TEXT, ...SURFACES, ...PAIRS.flat()]) expect(theme[name], name).toMatch(/^#[0-9a-f]{6}$/);
+    for (const theme of Object.values(THEMES))
+      for (const name of [...TEXT, ...SURFACES, ...PAIRS.flat()]) expect(theme[name], name).toMatch(/^#[0-9a-f]{6}$/);
     expect(THEMES.dark.bg).not.toBe(THEMES.light.bg);
   });
 

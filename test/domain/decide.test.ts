@@ -121,10 +121,20 @@ describe('going over a soft WIP limit', () => {
     for (const id of ids.slice(0, 3)) run(state, { type: 'moveCard', opId: op(), cardId: id, toColumnId: doing, override: true });
     run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 2, hard: false });
     const soft = decide(state, { type: 'moveCard', opId: op(), cardId: ids[3], toColumnId: doing }, testContext());
-    expect(soft).toMatchObject({ ok: false, rejection: { code: 'WIP_LIMIT', message: 'Doing is over its limit of 2 (it holds 3); confirm to go over', details: { wipLimit: 2, count: 3 } } });
+    expect(soft).toMatchObject({
+      ok: false,
+      rejection: {
+        code: 'WIP_LIMIT',
+        message: 'Doing is over its limit of 2 (it holds 3); confirm to go over',
+        details: { wipLimit: 2, count: 3 }
+      }
+    });
     run(state, { type: 'setWipLimit', opId: op(), columnId: doing, wipLimit: 2, hard: true });
     const hard = decide(state, { type: 'moveCard', opId: op(), cardId: ids[3], toColumnId: doing }, testContext());
-    expect(hard).toMatchObject({ ok: false, rejection: { code: 'WIP_LIMIT_HARD', message: 'Doing is over its hard limit of 2 (it holds 3)' } });
+    expect(hard).toMatchObject({
+      ok: false,
+      rejection: { code: 'WIP_LIMIT_HARD', message: 'Doing is over its hard limit of 2 (it holds 3)' }
+    });
   });
 
   it('never marks an entry into a column without a limit', () => {
@@ -151,7 +161,10 @@ describe('cards and columns', () => {
     expect(needsReprint(state.cards[a])).toBe(true);
     run(state, { type: 'archiveCard', opId: op(), cardId: a });
     expect(state.order[state.columns[1].id]).toEqual([]);
-    expect(decide(state, { type: 'moveCard', opId: op(), cardId: a, toColumnId: backlog }, testContext())).toMatchObject({ ok: false, rejection: { code: 'ARCHIVED' } });
+    expect(decide(state, { type: 'moveCard', opId: op(), cardId: a, toColumnId: backlog }, testContext())).toMatchObject({
+      ok: false,
+      rejection: { code: 'ARCHIVED' }
+    });
     run(state, { type: 'restoreCard', opId: op(), cardId: a, toColumnId: backlog });
     expect(state.order[backlog]).toEqual([a]);
   });
@@ -179,7 +192,10 @@ describe('cards and columns', () => {
     run(state, { type: 'moveColumn', opId: op(), columnId: qa.id, toIndex: 0 });
     expect(state.columns.map((c) => c.name)).toEqual(['Testing', 'Backlog', 'Doing', 'Done']);
     addCards(state, qa.id, ['in QA']);
-    expect(decide(state, { type: 'removeColumn', opId: op(), columnId: qa.id }, testContext())).toMatchObject({ ok: false, rejection: { code: 'COLUMN_NOT_EMPTY' } });
+    expect(decide(state, { type: 'removeColumn', opId: op(), columnId: qa.id }, testContext())).toMatchObject({
+      ok: false,
+      rejection: { code: 'COLUMN_NOT_EMPTY' }
+    });
     const empty = state.columns[3].id;
     run(state, { type: 'removeColumn', opId: op(), columnId: empty });
     expect(state.columns.map((c) => c.name)).toEqual(['Testing', 'Backlog', 'Doing']);
@@ -194,17 +210,59 @@ type Gen = (state: BoardState) => fc.Arbitrary<Command>;
 function commandArb(state: BoardState): fc.Arbitrary<Command> {
   const cardIds = Object.keys(state.cards) as CardId[];
   const colIds = state.columns.map((c) => c.id);
-  const card = cardIds.length ? fc.oneof(fc.constantFrom(...cardIds), fc.constant('c_missing' as CardId)) : fc.constant('c_missing' as CardId);
-  const col = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...colIds) }, { weight: 1, arbitrary: fc.constant('l_missing' as ColumnId) });
+  const card = cardIds.length
+    ? fc.oneof(fc.constantFrom(...cardIds), fc.constant('c_missing' as CardId))
+    : fc.constant('c_missing' as CardId);
+  const col = fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...colIds) },
+    { weight: 1, arbitrary: fc.constant('l_missing' as ColumnId) }
+  );
   const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
   const gens: Gen[] = [
-    () => fc.record({ type: fc.constant('createCard' as const), opId: fc.constant(op()), columnId: col, title: fc.string({ minLength: 1, maxLength: 20 }), override: fc.boolean(), beforeCardId: maybe(card), afterCardId: maybe(card) }),
-    () => fc.record({ type: fc.constant('moveCard' as const), opId: fc.constant(op()), cardId: card, toColumnId: col, override: fc.boolean(), beforeCardId: maybe(card), afterCardId: maybe(card) }),
+    () =>
+      fc.record({
+        type: fc.constant('createCard' as const),
+        opId: fc.constant(op()),
+        columnId: col,
+        title: fc.string({ minLength: 1, maxLength: 20 }),
+        override: fc.boolean(),
+        beforeCardId: maybe(card),
+        afterCardId: maybe(card)
+      }),
+    () =>
+      fc.record({
+        type: fc.constant('moveCard' as const),
+        opId: fc.constant(op()),
+        cardId: card,
+        toColumnId: col,
+        override: fc.boolean(),
+        beforeCardId: maybe(card),
+        afterCardId: maybe(card)
+      }),
     () => fc.record({ type: fc.constant('archiveCard' as const), opId: fc.constant(op()), cardId: card }),
     () => fc.record({ type: fc.constant('restoreCard' as const), opId: fc.constant(op()), cardId: card, toColumnId: maybe(col) }),
-    () => fc.record({ type: fc.constant('updateCard' as const), opId: fc.constant(op()), cardId: card, changes: fc.record({ title: maybe(fc.string({ minLength: 1, maxLength: 10 })) }) }),
-    () => fc.record({ type: fc.constant('setWipLimit' as const), opId: fc.constant(op()), columnId: col, wipLimit: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }), hard: fc.boolean() }),
-    () => fc.record({ type: fc.constant('moveColumn' as const), opId: fc.constant(op()), columnId: col, toIndex: fc.integer({ min: 0, max: 6 }) }),
+    () =>
+      fc.record({
+        type: fc.constant('updateCard' as const),
+        opId: fc.constant(op()),
+        cardId: card,
+        changes: fc.record({ title: maybe(fc.string({ minLength: 1, maxLength: 10 })) })
+      }),
+    () =>
+      fc.record({
+        type: fc.constant('setWipLimit' as const),
+        opId: fc.constant(op()),
+        columnId: col,
+        wipLimit: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
+        hard: fc.boolean()
+      }),
+    () =>
+      fc.record({
+        type: fc.constant('moveColumn' as const),
+        opId: fc.constant(op()),
+        columnId: col,
+        toIndex: fc.integer({ min: 0, max: 6 })
+      }),
     () => fc.record({ type: fc.constant('addColumn' as const), opId: fc.constant(op()), name: fc.string({ minLength: 1, maxLength: 8 }) }),
     () => fc.record({ type: fc.constant('removeColumn' as const), opId: fc.constant(op()), columnId: col })
   ];
@@ -245,7 +303,10 @@ describe('properties', () => {
           for (const e of evs) evolve(state, e);
           events.push(...evs);
         }
-        checkInvariants(state, events.map((e) => e.revision));
+        checkInvariants(
+          state,
+          events.map((e) => e.revision)
+        );
         expect(replay(state.id, events)).toEqual(state);
       }),
       { numRuns: 150 }
@@ -257,7 +318,10 @@ describe('properties', () => {
     const col = state.columns[0].id;
     const [first] = addCards(state, col, ['first']);
     for (let i = 0; i < 300; i++) run(state, { type: 'createCard', opId: op(), columnId: col, title: `t${i}`, afterCardId: first });
-    checkInvariants(state, Array.from({ length: state.revision }, (_, i) => i + 1));
+    checkInvariants(
+      state,
+      Array.from({ length: state.revision }, (_, i) => i + 1)
+    );
     expect(titlesOf(state, col)[0]).toBe('first');
     expect(titlesOf(state, col)[1]).toBe('t299');
   });
@@ -266,7 +330,13 @@ describe('properties', () => {
 describe('text hygiene', () => {
   it('drops control characters (NUL and friends) from everything people type, keeping newlines in descriptions', () => {
     const { state } = makeBoard();
-    const [e] = run(state, { type: 'createCard', opId: op(), title: 'Nul\u0000 in\u0007 title', description: 'line one\nline\u0000 two', tags: ['t\u0000ag'] });
+    const [e] = run(state, {
+      type: 'createCard',
+      opId: op(),
+      title: 'Nul\u0000 in\u0007 title',
+      description: 'line one\nline\u0000 two',
+      tags: ['t\u0000ag']
+    });
     const card = state.cards[(e as { card: { id: string } }).card.id];
     expect(card).toMatchObject({ title: 'Nul in title', description: 'line one\nline two', tags: ['tag'] });
     run(state, { type: 'renameColumn', opId: op(), columnId: state.columns[0].id, name: 'To\u0000do' });

@@ -29,10 +29,24 @@ export function testContext(): DecideContext {
 }
 
 export function stamp(state: BoardState, bodies: EventBody[], opId = 'op-test-0001', at = '2026-01-05T10:00:00.000Z'): BoardEvent[] {
-  return bodies.map((b, i) => ({ ...b, boardId: state.id, revision: state.revision + i + 1, at, source: 'api', actor: { id: 't', name: 'Test' }, opId: opId as OpId }) as BoardEvent);
+  return bodies.map(
+    (b, i) =>
+      ({
+        ...b,
+        boardId: state.id,
+        revision: state.revision + i + 1,
+        at,
+        source: 'api',
+        actor: { id: 't', name: 'Test' },
+        opId: opId as OpId
+      }) as BoardEvent
+  );
 }
 
-export function makeBoard(columns = [{ name: 'Backlog' }, { name: 'Doing', wipLimit: 3 }, { name: 'Done' }]): { state: BoardState; events: BoardEvent[] } {
+export function makeBoard(columns = [{ name: 'Backlog' }, { name: 'Doing', wipLimit: 3 }, { name: 'Done' }]): {
+  state: BoardState;
+  events: BoardEvent[];
+} {
   const state = emptyBoard('b_test' as BoardId);
   const d = decideCreateBoard('Test board', columns, testContext());
   if (!d.ok) throw new Error(d.rejection.message);

@@ -1,7 +1,17 @@
 /** The command registry: every command type has one entry, and the entries say what the rules do. */
 import { describe, expect, it } from 'vitest';
 import { commandAction } from '../../src/lib/auth/roles';
-import { COMMANDS, commandCards, commandCodes, newOpId, withWipOverride, type CardId, type ColumnId, type Command, type CommandType } from '../../src/lib/domain';
+import {
+  COMMANDS,
+  commandCards,
+  commandCodes,
+  newOpId,
+  withWipOverride,
+  type CardId,
+  type ColumnId,
+  type Command,
+  type CommandType
+} from '../../src/lib/domain';
 import { commandSchema } from '../../src/lib/protocol';
 
 const c = 'c_card' as CardId;
@@ -34,7 +44,16 @@ describe('command registry', () => {
     const by = (action: string) => (Object.keys(samples) as CommandType[]).filter((t) => commandAction({ type: t }) === action).sort();
     expect(by('move')).toEqual(['moveCard']);
     expect(by('edit')).toEqual(['archiveCard', 'createCard', 'markPrinted', 'restoreCard', 'updateCard']);
-    expect(by('settings')).toEqual(['addColumn', 'moveColumn', 'removeColumn', 'renameBoard', 'renameColumn', 'setColumnStage', 'setProject', 'setWipLimit']);
+    expect(by('settings')).toEqual([
+      'addColumn',
+      'moveColumn',
+      'removeColumn',
+      'renameBoard',
+      'renameColumn',
+      'setColumnStage',
+      'setProject',
+      'setWipLimit'
+    ]);
   });
 
   it('names the cards each command acts on and the codes it may mint', () => {

@@ -84,7 +84,9 @@ async function person(name: string, board?: { id: string; role: 'owner' | 'edito
   const email = unique(name.split(' ')[0].toLowerCase());
   const { id, url } = await invite(name, email);
   const ctx = await context();
-  const accepted = await ctx.request.post(`${server.url}/api/auth/invite`, { data: { code: url.split('/invite/')[1], password: PASSWORD } });
+  const accepted = await ctx.request.post(`${server.url}/api/auth/invite`, {
+    data: { code: url.split('/invite/')[1], password: PASSWORD }
+  });
   expect(accepted.status()).toBe(200);
   if (board) await addMember(board.id, email, board.role);
   return { ctx, id, email, name };
@@ -101,8 +103,10 @@ async function openBoard(ctx: BrowserContext, boardId: string): Promise<Page> {
   return page;
 }
 
-const titles = (page: Page, columnId: string) => page.locator(`section[data-column-id="${columnId}"] [data-card-id] .title`).allTextContents();
-const navLabels = (page: Page) => page.locator('nav[aria-label="Board tools"] > *').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+const titles = (page: Page, columnId: string) =>
+  page.locator(`section[data-column-id="${columnId}"] [data-card-id] .title`).allTextContents();
+const navLabels = (page: Page) =>
+  page.locator('nav[aria-label="Board tools"] > *').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
 
 async function serverTitles(boardId: string, columnId: string): Promise<string[]> {
   const r = await admin.request.get(`${server.url}/api/boards/${boardId}`);
@@ -184,7 +188,9 @@ describe('accounts in the browser', () => {
 
     const { boards } = (await (await ctx.request.get(`${fresh.url}/api/boards`)).json()) as { boards: { id: string }[] };
     expect(boards).toHaveLength(1);
-    const { members } = (await (await ctx.request.get(`${fresh.url}/api/boards/${boards[0].id}/members`)).json()) as { members: { email: string; role: string }[] };
+    const { members } = (await (await ctx.request.get(`${fresh.url}/api/boards/${boards[0].id}/members`)).json()) as {
+      members: { email: string; role: string }[];
+    };
     expect(members).toEqual([expect.objectContaining({ email: 'grace@example.test', role: 'owner' })]);
 
     await page.goto(link!);
@@ -306,7 +312,8 @@ describe('accounts in the browser', () => {
     await phone.goto(url!);
     expect(await phone.locator('.name').textContent()).toBe('Stand-up wall');
     // Opening the link changed nothing: the phone pairs when its person says so.
-    const scanners = async () => ((await (await admin.request.get(`${server.url}/api/boards/${b.id}/scanners`)).json()) as { scanners: { label: string }[] }).scanners;
+    const scanners = async () =>
+      ((await (await admin.request.get(`${server.url}/api/boards/${b.id}/scanners`)).json()) as { scanners: { label: string }[] }).scanners;
     expect(await scanners()).toEqual([]);
 
     await phone.getByLabel(/Name for this phone/).fill('Stand-up phone');
@@ -350,7 +357,11 @@ describe('accounts in the browser', () => {
     expect(await shown.getByRole('button', { name: 'Copy' }).count()).toBe(1);
 
     const bearer = (method: string, p: string, body?: unknown) =>
-      fetch(server.url + p, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(server.url + p, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      });
     expect((await bearer('GET', `/api/boards/${b.id}`)).status).toBe(200);
     expect((await bearer('POST', `/api/boards/${b.id}/cards`, { title: 'From the script' })).status).toBe(201);
     // Limited to the chosen board.

@@ -37,14 +37,21 @@ interface Violation {
 /** axe-core's serious and critical findings on the page as it is now. */
 async function serious(page: Page): Promise<Violation[]> {
   // Colours are judged once they settled (a dialog fades in).
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity));
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)
+  );
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Violation[] }> } }).axe;
     // "label-content-name-mismatch" (an accessible name contains the visible text) is
     // experimental in axe, so it is asked for by name.
     const r = await axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary }))
+    }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
@@ -53,12 +60,16 @@ async function serious(page: Page): Promise<Violation[]> {
 async function check(page: Page, label: string, found: string[]) {
   const vs = await serious(page);
   const count = vs.reduce((n, v) => n + v.nodes.length, 0);
-  console.log(`axe ${label}: ${vs.length} serious/critical rule(s), ${count} node(s)${vs.length ? ` [${vs.map((v) => v.id).join(', ')}]` : ''}`);
+  console.log(
+    `axe ${label}: ${vs.length} serious/critical rule(s), ${count} node(s)${vs.length ? ` [${vs.map((v) => v.id).join(', ')}]` : ''}`
+  );
   if (vs.length) found.push(`${label}:\n${describeViolations(vs)}`);
 }
 
 function describeViolations(vs: Violation[]): string {
-  return vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
+  return vs
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`)
+    .join('\n');
 }
 
 async function makeBoard(server: RunningServer, request?: BrowserContext['request']) {
@@ -69,7 +80,15 @@ async function makeBoard(server: RunningServer, request?: BrowserContext['reques
   const board = await post<BoardJson>('/api/boards', { name: 'Accessible board' });
   const col = board.columns;
   await post(`/api/boards/${board.id}/cards`, { title: 'Plain card', columnId: col[0].id });
-  await post(`/api/boards/${board.id}/cards`, { title: 'Tagged card', columnId: col[0].id, tags: ['bug', 'release'], assignee: 'Ann', due: '2020-01-01', estimate: 3, description: 'Details' });
+  await post(`/api/boards/${board.id}/cards`, {
+    title: 'Tagged card',
+    columnId: col[0].id,
+    tags: ['bug', 'release'],
+    assignee: 'Ann',
+    due: '2020-01-01',
+    estimate: 3,
+    description: 'Details'
+  });
   await post(`/api/boards/${board.id}/cards`, { title: 'Due soon', columnId: col[1].id, due: '2099-01-01' });
   for (let i = 0; i < 3; i++) await post(`/api/boards/${board.id}/cards`, { title: `Doing ${i}`, columnId: col[2].id });
   await post(`/api/boards/${board.id}/cards`, { title: 'Over the limit', columnId: col[2].id, override: true });

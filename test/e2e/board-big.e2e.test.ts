@@ -38,7 +38,10 @@ async function makeBoard(counts: Record<string, number>): Promise<TestBoard> {
   for (const [column, n] of Object.entries(counts)) {
     cards[column] = [];
     for (let i = 0; i < n; i++) {
-      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title: `${column} ${i + 1}`, columnId: col[column] });
+      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, {
+        title: `${column} ${i + 1}`,
+        columnId: col[column]
+      });
       expect(r.status).toBe(201);
       cards[column].push(r.body.card.id);
     }

@@ -55,7 +55,15 @@ async function openAs(boardId: string, name: string, size: (typeof SIZES)[number
 async function inViewport(page: Page, selector: string) {
   const box = await page.locator(selector).first().boundingBox();
   const vp = page.viewportSize()!;
-  return !!box && box.width > 0 && box.height > 0 && box.x >= 0 && box.y >= 0 && box.x + box.width <= vp.width + 0.5 && box.y + box.height <= vp.height + 0.5;
+  return (
+    !!box &&
+    box.width > 0 &&
+    box.height > 0 &&
+    box.x >= 0 &&
+    box.y >= 0 &&
+    box.x + box.width <= vp.width + 0.5 &&
+    box.y + box.height <= vp.height + 0.5
+  );
 }
 
 describe('board header layout', () => {
@@ -66,7 +74,8 @@ describe('board header layout', () => {
       expect(created.status).toBe(201);
       const boardId = created.body.id;
       for (const col of created.body.columns) {
-        for (let i = 0; i < 3; i++) await api(server.url, 'POST', `/api/boards/${boardId}/cards`, { title: `${col.name} card ${i}`, columnId: col.id });
+        for (let i = 0; i < 3; i++)
+          await api(server.url, 'POST', `/api/boards/${boardId}/cards`, { title: `${col.name} card ${i}`, columnId: col.id });
       }
       const other = await openAs(boardId, 'Ann', SIZES[2]);
       const page = await openAs(boardId, 'Bob', size);

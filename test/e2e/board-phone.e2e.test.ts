@@ -36,7 +36,10 @@ async function makeBoard(cards: Record<string, string[]>): Promise<Made> {
   const card: Record<string, string> = {};
   for (const [column, titles] of Object.entries(cards)) {
     for (const title of titles) {
-      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title, columnId: col[column] });
+      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, {
+        title,
+        columnId: col[column]
+      });
       expect(r.status).toBe(201);
       card[title] = r.body.card.id;
     }
@@ -52,7 +55,9 @@ async function serverTitles(board: Made, column: string): Promise<string[]> {
 async function phone(board: Made): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   contexts.push(context);
-  await context.addInitScript(() => localStorage.setItem('kanbridge:identity', JSON.stringify({ name: 'Pat', clientId: 'u_pat1', chosen: true })));
+  await context.addInitScript(() =>
+    localStorage.setItem('kanbridge:identity', JSON.stringify({ name: 'Pat', clientId: 'u_pat1', chosen: true }))
+  );
   const page = await context.newPage();
   await page.goto(`${server.url}/boards/${board.id}`);
   await page.locator('[data-status="live"]').waitFor();
@@ -67,7 +72,9 @@ async function openCard(page: Page, cardId: string) {
 }
 
 const moves = async (board: Made) =>
-  (await api<{ events: { type: string }[] }>(server.url, 'GET', `/api/boards/${board.id}/events?since=0`)).body.events.filter((e) => e.type === 'cardMoved');
+  (await api<{ events: { type: string }[] }>(server.url, 'GET', `/api/boards/${board.id}/events?since=0`)).body.events.filter(
+    (e) => e.type === 'cardMoved'
+  );
 
 describe('card dialog on a phone: Move to', () => {
   it('a tap opens the card and nothing else: the tap does not land again on the dialog that opened under the finger', async () => {
@@ -91,7 +98,17 @@ describe('card dialog on a phone: Move to', () => {
   it('lists every column with its count and WIP state, moves a card to another column and to the top or bottom of its own', async () => {
     const b = await makeBoard({ Backlog: ['Alpha', 'Beta', 'Gamma'], Ready: ['One'], Doing: ['D1', 'D2', 'D3'] });
     // Review: a hard limit of 1, already reached.
-    expect((await api(server.url, 'POST', `/api/boards/${b.id}/commands`, { opId: 'op_wip00001', type: 'setWipLimit', columnId: b.col.Review, wipLimit: 1, hard: true })).status).toBe(200);
+    expect(
+      (
+        await api(server.url, 'POST', `/api/boards/${b.id}/commands`, {
+          opId: 'op_wip00001',
+          type: 'setWipLimit',
+          columnId: b.col.Review,
+          wipLimit: 1,
+          hard: true
+        })
+      ).status
+    ).toBe(200);
     expect((await api(server.url, 'POST', `/api/boards/${b.id}/cards`, { title: 'R1', columnId: b.col.Review })).status).toBe(201);
     const page = await phone(b);
 
@@ -153,7 +170,13 @@ describe('the board on a phone: one column at a time', () => {
 
     const picker = page.getByRole('combobox', { name: 'Column' });
     expect(await picker.inputValue()).toBe(b.col.Backlog);
-    expect(await picker.locator('option').allTextContents()).toEqual(['Backlog (2)', 'Ready (1)', 'Doing (0 of 3)', 'Review (1)', 'Done (0)']);
+    expect(await picker.locator('option').allTextContents()).toEqual([
+      'Backlog (2)',
+      'Ready (1)',
+      'Doing (0 of 3)',
+      'Review (1)',
+      'Done (0)'
+    ]);
     await picker.selectOption(b.col.Review);
     await expect.poll(async () => Math.round((await box('Review'))!.x)).toBe(12);
     expect(await page.locator(`section[data-column-id="${b.col.Review}"] [data-card-id] .title`).allTextContents()).toEqual(['V1']);

@@ -55,7 +55,10 @@ async function makeBoard(name: string, cards: { title: string; column: string; [
   const col = Object.fromEntries(board.columns.map((c) => [c.name, c.id]));
   const card: Made['card'] = {};
   for (const { column, ...fields } of cards) {
-    const r = await post<{ card: { id: string; code: string } }>(admin.request, `/api/boards/${board.id}/cards`, { ...fields, columnId: col[column] });
+    const r = await post<{ card: { id: string; code: string } }>(admin.request, `/api/boards/${board.id}/cards`, {
+      ...fields,
+      columnId: col[column]
+    });
     card[fields.title] = r.card;
   }
   return { id: board.id, col, card };
@@ -198,7 +201,9 @@ describe('board filter', () => {
     await ready.getByLabel('Title of the new card in Ready').fill('Untagged idea');
     await page.keyboard.press('Enter');
     await expect.poll(() => serverTitles(b, 'Ready')).toEqual(['Untagged idea']);
-    await expect.poll(() => page.locator('.toast, [role="status"]').allTextContents()).toContainEqual(expect.stringContaining('Added “Untagged idea” to Ready; the filter hides it'));
+    await expect
+      .poll(() => page.locator('.toast, [role="status"]').allTextContents())
+      .toContainEqual(expect.stringContaining('Added “Untagged idea” to Ready; the filter hides it'));
     expect(await shownTitles(page, b, 'Ready')).toEqual([]);
   });
 });
@@ -234,7 +239,10 @@ describe('board filter during a drag', () => {
 describe('search across boards', () => {
   it('finds cards on every board from the board list and opens the card', async () => {
     const one = await makeBoard('Apollo', [{ title: 'Launch checklist', column: 'Backlog' }]);
-    const two = await makeBoard('Gemini', [{ title: 'Launch party', column: 'Ready' }, { title: 'Unrelated', column: 'Ready' }]);
+    const two = await makeBoard('Gemini', [
+      { title: 'Launch party', column: 'Ready' },
+      { title: 'Unrelated', column: 'Ready' }
+    ]);
     const page = await admin.newPage();
     await page.goto(`${server.url}/`);
     const box = page.getByRole('searchbox', { name: 'Search all boards' });
@@ -250,6 +258,8 @@ describe('search across boards', () => {
 
     const code = one.card['Launch checklist'].code;
     await page.goto(`${server.url}/?search=${code}`);
-    await expect.poll(() => page.locator('[data-search-results] li').allTextContents()).toEqual([expect.stringContaining('Launch checklist')]);
+    await expect
+      .poll(() => page.locator('[data-search-results] li').allTextContents())
+      .toEqual([expect.stringContaining('Launch checklist')]);
   });
 });

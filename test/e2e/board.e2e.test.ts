@@ -40,7 +40,10 @@ async function makeBoard(cards: Record<string, string[]>): Promise<TestBoard> {
   const card: Record<string, string> = {};
   for (const [column, titles] of Object.entries(cards)) {
     for (const title of titles) {
-      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title, columnId: col[column] });
+      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, {
+        title,
+        columnId: col[column]
+      });
       expect(r.status).toBe(201);
       card[title] = r.body.card.id;
     }
@@ -267,7 +270,11 @@ describe('live board', () => {
     expect(await onBob.textContent()).toContain('Assigned to Priya Shah');
     const board = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body;
     expect(board.cards.find((c) => c.title === 'Write the 2.0 release notes')).toMatchObject({
-      assignee: 'Priya Shah', tags: ['docs', 'release'], due: '2030-01-15', estimate: 3, description: 'Cover the new scanner.'
+      assignee: 'Priya Shah',
+      tags: ['docs', 'release'],
+      due: '2030-01-15',
+      estimate: 3,
+      description: 'Cover the new scanner.'
     });
   });
 
@@ -282,7 +289,8 @@ describe('live board', () => {
     await dialog.getByLabel('Hard limit').check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => review.locator('header').textContent()).toContain('1 of 1 (hard limit), at the limit');
-    const serverReview = async () => (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.find((c) => c.id === b.col.Review);
+    const serverReview = async () =>
+      (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.find((c) => c.id === b.col.Review);
     await expect.poll(serverReview).toMatchObject({ wipLimit: 1, wipHard: true });
 
     await drag(page, b.card.Mover, await above(page, b.card['In review']));
@@ -373,8 +381,15 @@ describe('live board', () => {
     await page.getByRole('button', { name: 'Settings for column Review' }).click();
     await settings.getByRole('button', { name: 'Remove column' }).click();
     await expect.poll(columnNames).toEqual(['Backlog', 'Up next', 'Doing', 'QA', 'Done']);
-    const serverColumns = async () => (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.map((c) => [c.name, c.wipLimit]);
-    await expect.poll(serverColumns).toEqual([['Backlog', null], ['Up next', null], ['Doing', 3], ['QA', 2], ['Done', null]]);
+    const serverColumns = async () =>
+      (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.columns.map((c) => [c.name, c.wipLimit]);
+    await expect.poll(serverColumns).toEqual([
+      ['Backlog', null],
+      ['Up next', null],
+      ['Doing', 3],
+      ['QA', 2],
+      ['Done', null]
+    ]);
   });
 });
 

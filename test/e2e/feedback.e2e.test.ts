@@ -40,7 +40,10 @@ async function makeBoard(cards: Record<string, string[]>): Promise<TestBoard> {
   const card: Record<string, string> = {};
   for (const [column, titles] of Object.entries(cards)) {
     for (const title of titles) {
-      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title, columnId: col[column] });
+      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, {
+        title,
+        columnId: col[column]
+      });
       expect(r.status).toBe(201);
       card[title] = r.body.card.id;
     }
@@ -75,7 +78,8 @@ async function events(board: TestBoard): Promise<BoardEvent[]> {
 const serverCard = async (board: TestBoard, id: string) =>
   (await api<BoardJson>(server.url, 'GET', `/api/boards/${board.id}`)).body.cards.find((c) => c.id === id);
 
-const titles = (page: Page, columnId: string) => page.locator(`section[data-column-id="${columnId}"] [data-card-id] .title`).allTextContents();
+const titles = (page: Page, columnId: string) =>
+  page.locator(`section[data-column-id="${columnId}"] [data-card-id] .title`).allTextContents();
 
 async function center(page: Page, selector: string) {
   const box = () => page.locator(selector).boundingBox();
@@ -166,9 +170,9 @@ describe('feedback and validation', () => {
     expect(moved).toMatchObject({ overLimit: { limit: 2, count: 4 }, actor: { name: 'Lee' } });
 
     await page.goto(`${server.url}/boards/${b.id}/activity`);
-    await expect.poll(() => page.locator('.what').allTextContents()).toContain(
-      'Moved “Next” from Ready to Doing, over the WIP limit (4 of 2), confirmed by Lee'
-    );
+    await expect
+      .poll(() => page.locator('.what').allTextContents())
+      .toContain('Moved “Next” from Ready to Doing, over the WIP limit (4 of 2), confirmed by Lee');
   });
 
   it('"Archived… Undo" goes away once the card was restored elsewhere', async () => {
@@ -197,11 +201,15 @@ describe('feedback and validation', () => {
     await expect.poll(() => dialog.getByLabel('Assignee').inputValue()).toBe('Bob');
     expect(await dialog.locator('[data-updated="assignee"]').textContent()).toContain('Updated by someone else');
     // … one edited here too says so, next to it.
-    await expect.poll(() => dialog.locator('[data-conflict="estimate"]').textContent()).toContain('Someone else changed this to “8”; saving overwrites it.');
+    await expect
+      .poll(() => dialog.locator('[data-conflict="estimate"]').textContent())
+      .toContain('Someone else changed this to “8”; saving overwrites it.');
     expect(await dialog.getByLabel('Estimate').inputValue()).toBe('5');
 
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('Someone else just changed Estimate. Save again to overwrite it with yours, or take theirs.');
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toBe('Someone else just changed Estimate. Save again to overwrite it with yours, or take theirs.');
     expect(await dialog.isVisible()).toBe(true);
     expect((await serverCard(b, b.card.Shared))?.estimate).toBe(8);
 

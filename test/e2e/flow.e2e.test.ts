@@ -22,7 +22,11 @@ const contexts: BrowserContext[] = [];
 
 async function importSeed(name: string, seed: number, weeks: number, project = false): Promise<string> {
   const file = exportOf(seedHistory({ now: Date.now(), seed, name, weeks, project }));
-  const res = await fetch(`${server.url}/api/import?format=kanbridge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(file) });
+  const res = await fetch(`${server.url}/api/import?format=kanbridge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(file)
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -62,7 +66,16 @@ describe('flow definitions and forecasts on the insight page', () => {
 
     await p.locator('[data-metric="cycle-time"] button[aria-label="How cycle time is defined"]').click();
     await expect.poll(() => p.locator('[data-definition="cycle time"]').textContent()).toBe(DEFINITIONS.cycleTime);
-    for (const term of ['throughput', 'WIP', 'aging', 'service level expectation', 'completion', 'due dates', 'the when forecast', 'the how-many forecast']) {
+    for (const term of [
+      'throughput',
+      'WIP',
+      'aging',
+      'service level expectation',
+      'completion',
+      'due dates',
+      'the when forecast',
+      'the how-many forecast'
+    ]) {
       expect(await p.locator(`button[aria-label="How ${term} is defined"]`).count(), term).toBeGreaterThan(0);
     }
 
@@ -75,7 +88,9 @@ describe('flow definitions and forecasts on the insight page', () => {
     expect(whenDrawn.datasets[0].data.reduce((a, b) => a + b, 0)).toBe(when.runs);
 
     const howMany = (await api<HowManyForecast>(server.url, 'GET', `/api/boards/${id}/forecast?by=${by}`)).body;
-    expect(await p.locator('[data-figure="forecast-how-many"] .chip').allTextContents()).toEqual(howMany.howMany.map((h) => `${h.p}%: ${h.items} or more`));
+    expect(await p.locator('[data-figure="forecast-how-many"] .chip').allTextContents()).toEqual(
+      howMany.howMany.map((h) => `${h.p}%: ${h.items} or more`)
+    );
     const howDrawn = await drawn(p, 'forecast-how-many');
     expect(howDrawn.datasets[0].data.reduce((a, b) => a + b, 0)).toBe(howMany.runs);
 
@@ -98,11 +113,13 @@ describe('flow definitions and forecasts on the insight page', () => {
     // A week of seeded work: nothing has flowed through to done yet.
     expect(metrics.aging).toMatchObject({ enoughHistory: false, finished: 0 });
     expect(await p.locator('[data-figure="aging"]').textContent()).toBe('–');
-    expect(await p.locator('[data-figure="aging-history"]').textContent()).toMatch(/^Not enough history: aging is shown once 5 cards have finished \(0 so far\)/);
+    expect(await p.locator('[data-figure="aging-history"]').textContent()).toMatch(
+      /^Not enough history: aging is shown once 5 cards have finished \(0 so far\)/
+    );
     await p.screenshot({ path: 'test-results/flow-young.png', fullPage: true });
   });
 
-  it('shows each board\'s schedule status on the portfolio, or why it has none', async () => {
+  it("shows each board's schedule status on the portfolio, or why it has none", async () => {
     const planned = await importSeed('Planned team', 3, 12, true);
     const young = await importSeed('Young planned team', 5, 1, true);
     const rows = (await api<{ boards: PortfolioRow[] }>(server.url, 'GET', '/api/portfolio')).body.boards;
@@ -117,7 +134,10 @@ describe('flow definitions and forecasts on the insight page', () => {
   });
 
   it('draws readable charts for a board made today', async () => {
-    const created = await api<{ id: string; columns: { id: string }[] }>(server.url, 'POST', '/api/boards', { name: 'Made today', columns: [{ name: 'To do' }, { name: 'Doing', wipLimit: 2 }, { name: 'Done' }] });
+    const created = await api<{ id: string; columns: { id: string }[] }>(server.url, 'POST', '/api/boards', {
+      name: 'Made today',
+      columns: [{ name: 'To do' }, { name: 'Doing', wipLimit: 2 }, { name: 'Done' }]
+    });
     const id = created.body.id;
     for (const title of ['One', 'Two', 'Three']) await api(server.url, 'POST', `/api/boards/${id}/cards`, { title });
     const p = await open(`/boards/${id}/insight`);
@@ -133,6 +153,8 @@ describe('flow definitions and forecasts on the insight page', () => {
     expect(res.status).toBe(422);
     await expect.poll(() => p.locator('[data-metric="forecast-when"] .empty').textContent()).toBe(res.body.error.message);
     const bad = await open(`/boards/${id}/insight?items=lots`);
-    await expect.poll(() => bad.locator('[data-metric="forecast-when"] .empty').textContent()).toBe('items must be a whole number of cards from 1 to 100000');
+    await expect
+      .poll(() => bad.locator('[data-metric="forecast-when"] .empty').textContent())
+      .toBe('items must be a whole number of cards from 1 to 100000');
   });
 });

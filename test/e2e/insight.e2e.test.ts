@@ -25,7 +25,11 @@ interface Drawn {
 
 async function importSeed(name: string, seed: number, project: boolean): Promise<BoardJson> {
   const file = exportOf(seedHistory({ now: Date.now(), seed, name, project }));
-  const res = await fetch(`${server.url}/api/import?format=kanbridge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(file) });
+  const res = await fetch(`${server.url}/api/import?format=kanbridge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(file)
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as BoardJson;
 }
@@ -100,7 +104,9 @@ describe('insight page', () => {
     const lead = await drawn(p, 'lead-time');
     expect(ys(lead.datasets[0]).reduce((a, b) => a + b, 0)).toBe(metrics.leadTime.items.length);
 
-    await expect.poll(() => p.locator('[data-metric="earned-value"] [data-figure="spi"]').textContent()).toBe(metrics.earnedValue!.spi!.toFixed(2));
+    await expect
+      .poll(() => p.locator('[data-metric="earned-value"] [data-figure="spi"]').textContent())
+      .toBe(metrics.earnedValue!.spi!.toFixed(2));
   });
 
   it('shows each chart as a table and offers it as CSV', async () => {
@@ -112,7 +118,9 @@ describe('insight page', () => {
     const counts = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[3].textContent)));
     expect(counts).toEqual(metrics.throughput.map((w) => w.count));
     const href = (await card.getByRole('link', { name: /CSV/ }).getAttribute('href'))!;
-    const csv = decodeURIComponent(href.slice(href.indexOf(',') + 1)).replace(/^\uFEFF/, '').split('\r\n');
+    const csv = decodeURIComponent(href.slice(href.indexOf(',') + 1))
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
     expect(csv[0]).toBe('Week of,From,To,Cards done,Whole week');
     expect(csv.slice(1, -1).map((l) => Number(l.split(',')[3]))).toEqual(metrics.throughput.map((w) => w.count));
   });
@@ -161,7 +169,8 @@ describe('portfolio page', () => {
     expect(await row(other.id).locator('[data-status]').count()).toBe(0);
 
     await p.getByRole('button', { name: /^Done/ }).click();
-    const order = () => p.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.querySelector('[data-figure="throughput"]')!.textContent)));
+    const order = () =>
+      p.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.querySelector('[data-figure="throughput"]')!.textContent)));
     const sorted = [...rows.map((r) => r.throughput)].sort((a, b) => b - a);
     await expect.poll(order).toEqual(sorted);
     expect(p.url()).toContain('sort=throughput');
@@ -176,10 +185,18 @@ describe('activity page', () => {
   it('lists every event with time, actor and source, and filters by source, person and card', async () => {
     const created = await api<BoardJson>(server.url, 'POST', '/api/boards', { name: 'Activity test' });
     const b = created.body;
-    const card = (await api<{ card: { id: string; code: string } }>(server.url, 'POST', `/api/boards/${b.id}/cards`, { title: 'Wire the scanner' })).body.card;
+    const card = (
+      await api<{ card: { id: string; code: string } }>(server.url, 'POST', `/api/boards/${b.id}/cards`, { title: 'Wire the scanner' })
+    ).body.card;
     await api(server.url, 'POST', `/api/boards/${b.id}/cards`, { title: 'Other work' });
     const move = (to: number, source: string) =>
-      api(server.url, 'POST', `/api/boards/${b.id}/commands`, { opId: `op-e2e-${to}-${source}`, type: 'moveCard', cardId: card.id, toColumnId: b.columns[to].id, source });
+      api(server.url, 'POST', `/api/boards/${b.id}/commands`, {
+        opId: `op-e2e-${to}-${source}`,
+        type: 'moveCard',
+        cardId: card.id,
+        toColumnId: b.columns[to].id,
+        source
+      });
     expect((await move(2, 'scan')).status).toBe(200);
     expect((await move(3, 'keyboard')).status).toBe(200);
 

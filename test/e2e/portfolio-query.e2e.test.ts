@@ -15,7 +15,11 @@ let browser: Browser;
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ demo: false }), launchBrowser()]);
   for (const name of ['Ops (night) [2]', 'Web shop']) {
-    const r = await fetch(`${server.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ name }) });
+    const r = await fetch(`${server.url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ name })
+    });
     expect(r.status).toBe(201);
   }
 });

@@ -9,7 +9,15 @@
 import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Column } from '../../src/lib/domain';
-import { describeBoardSign, describeCard, describeColumnSign, textBox, type Box, type Description, type TextLine } from '../../src/lib/print/describe';
+import {
+  describeBoardSign,
+  describeCard,
+  describeColumnSign,
+  textBox,
+  type Box,
+  type Description,
+  type TextLine
+} from '../../src/lib/print/describe';
 import { LAYOUTS, LAYOUT_IDS, PT_PER_MM, type LayoutId } from '../../src/lib/print/layouts';
 import { tableMeasure } from '../../src/lib/print/measure';
 import type { BoardJson } from '../../src/lib/protocol';
@@ -71,8 +79,10 @@ const texts = (all: string[]) => all.map((t) => t.trimEnd());
 
 function expectClose(actual: Box, expected: Box, what: string): void {
   for (const k of ['x', 'y', 'w', 'h'] as const) {
-    expect(Math.abs(actual[k] - expected[k]), `${what}: ${k} is ${actual[k].toFixed(2)} mm, described ${expected[k].toFixed(2)} mm`)
-      .toBeLessThanOrEqual(TOLERANCE_MM);
+    expect(
+      Math.abs(actual[k] - expected[k]),
+      `${what}: ${k} is ${actual[k].toFixed(2)} mm, described ${expected[k].toFixed(2)} mm`
+    ).toBeLessThanOrEqual(TOLERANCE_MM);
   }
 }
 
@@ -83,7 +93,12 @@ describe('print preview', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/boards/${board.id}/print?layout=${id}`);
     const layout = LAYOUTS[id];
-    const selector = layout.kind === 'cards' ? '[data-preview-card]' : layout.kind === 'column-signs' ? '[data-preview-sign="column"]' : '[data-preview-sign="board"]';
+    const selector =
+      layout.kind === 'cards'
+        ? '[data-preview-card]'
+        : layout.kind === 'column-signs'
+          ? '[data-preview-sign="column"]'
+          : '[data-preview-sign="board"]';
     await expect.poll(() => page.locator(selector).count()).toBeGreaterThan(0);
     // On screen a preview page is a few hundred pixels wide, a pixel about 0.6 mm of paper, and
     // Chromium rounds a font's ascent and descent to whole pixels. Pages shown 1400 px wide
@@ -124,18 +139,25 @@ describe('print preview', () => {
         for (const [k, line] of d.title.lines.entries()) {
           expectClose(await boxMm(titles.nth(k), origin, mmPerPx), lineBox(line), `${name} title line ${k + 1} (${line.text})`);
         }
-        const codeLine: TextLine = d.kind === 'card' ? d.code : d.lines.find((l) => l.text === (d.kind === 'column-sign' ? board.columns[i].code : `Board code ${board.code}`))!;
+        const codeLine: TextLine =
+          d.kind === 'card'
+            ? d.code
+            : d.lines.find((l) => l.text === (d.kind === 'column-sign' ? board.columns[i].code : `Board code ${board.code}`))!;
         const code = item.locator('[data-print-text="code"]');
         expect((await code.textContent())?.trimEnd(), `${name} code`).toBe(codeLine.text);
         expectClose(await boxMm(code, origin, mmPerPx), lineBox(codeLine), `${name} code`);
         expectClose(await boxMm(item.locator('svg.qr'), origin, mmPerPx), d.qr, `${name} QR symbol`);
       }
     }
-    expect(index, `${id}: every item previewed`).toBe(layout.kind === 'cards' ? CARDS.length : layout.kind === 'column-signs' ? board.columns.length : 1);
+    expect(index, `${id}: every item previewed`).toBe(
+      layout.kind === 'cards' ? CARDS.length : layout.kind === 'column-signs' ? board.columns.length : 1
+    );
     if (layout.kind === 'cards') {
       // "Shipped" alone on a card: one line, whole.
       const shipped = board.cards.find((c) => c.title === 'Shipped')!;
-      await expect.poll(() => page.locator(`[data-card-id="${shipped.id}"] [data-print-text="title"]`).allTextContents().then(texts)).toEqual(['Shipped']);
+      await expect
+        .poll(() => page.locator(`[data-card-id="${shipped.id}"] [data-print-text="title"]`).allTextContents().then(texts))
+        .toEqual(['Shipped']);
     }
   });
 });

@@ -47,7 +47,10 @@ async function makeBoard(cards: Record<string, string[]>): Promise<TestBoard> {
   const card: Record<string, string> = {};
   for (const [column, titles] of Object.entries(cards)) {
     for (const title of titles) {
-      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title, columnId: col[column] });
+      const r = await api<{ card: { id: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, {
+        title,
+        columnId: col[column]
+      });
       expect(r.status).toBe(201);
       card[title] = r.body.card.id;
     }
@@ -127,7 +130,9 @@ describe('print page', () => {
 
     // The QR payload is the PDF's: this server's address, upper case, and the card's code.
     const code = (await api<BoardJson>(server.url, 'GET', `/api/boards/${b.id}`)).body.cards[0].code;
-    expect(await page.locator('[data-preview-card] svg.qr').first().getAttribute('data-payload')).toBe(`${server.url.toUpperCase()}/C/${code}`);
+    expect(await page.locator('[data-preview-card] svg.qr').first().getAttribute('data-payload')).toBe(
+      `${server.url.toUpperCase()}/C/${code}`
+    );
     expect(await page.locator('[data-preview-card]').first().textContent()).toContain('Backlog card 1');
     // 127.0.0.1 cannot be opened from a phone: the page says so.
     await expect.poll(() => page.locator('[role="note"]').textContent()).toContain(server.url);
@@ -152,7 +157,9 @@ describe('print page', () => {
     await page.locator('select[aria-label="Column to print"]').selectOption(b.col.Ready);
     await expect.poll(() => page.locator('[data-preview-card]').count()).toBe(3);
     expect(await page.locator('[data-preview-card]').allTextContents()).toEqual([
-      expect.stringContaining('Ready card 1'), expect.stringContaining('Ready card 2'), expect.stringContaining('Ready card 3')
+      expect.stringContaining('Ready card 1'),
+      expect.stringContaining('Ready card 2'),
+      expect.stringContaining('Ready card 3')
     ]);
 
     // Chosen cards, found by search.
@@ -203,7 +210,10 @@ describe('print page', () => {
 
     // A title changes on the board: the card joins the reprint queue when the page looks again.
     const edit = await api(server.url, 'POST', `/api/boards/${b.id}/commands`, {
-      opId: newOpId(), type: 'updateCard', cardId: b.card['Task 3'], changes: { title: 'Task 3, reworded' }
+      opId: newOpId(),
+      type: 'updateCard',
+      cardId: b.card['Task 3'],
+      changes: { title: 'Task 3, reworded' }
     });
     expect(edit.status).toBe(200);
     await page.reload();

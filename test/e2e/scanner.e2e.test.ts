@@ -37,13 +37,19 @@ interface TestBoard {
 }
 
 async function makeBoard(cards: Record<string, string[]>, columns?: { name: string; wipLimit?: number }[]): Promise<TestBoard> {
-  const created = await api<BoardJson>(server.url, 'POST', '/api/boards', { name: `Scan ${Math.random().toString(36).slice(2, 7)}`, columns });
+  const created = await api<BoardJson>(server.url, 'POST', '/api/boards', {
+    name: `Scan ${Math.random().toString(36).slice(2, 7)}`,
+    columns
+  });
   expect(created.status).toBe(201);
   const col = Object.fromEntries(created.body.columns.map((c) => [c.name, { id: c.id, code: c.code }]));
   const card: TestBoard['card'] = {};
   for (const [column, titles] of Object.entries(cards)) {
     for (const title of titles) {
-      const r = await api<{ card: { id: string; code: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title, columnId: col[column].id });
+      const r = await api<{ card: { id: string; code: string } }>(server.url, 'POST', `/api/boards/${created.body.id}/cards`, {
+        title,
+        columnId: col[column].id
+      });
       expect(r.status).toBe(201);
       card[title] = { id: r.body.card.id, code: r.body.card.code };
     }
@@ -90,7 +96,9 @@ async function events(board: TestBoard): Promise<BoardEvent[]> {
 
 /** The moves of a card, oldest first. */
 async function moves(board: TestBoard, title: string) {
-  return (await events(board)).filter((e): e is Extract<BoardEvent, { type: 'cardMoved' }> => e.type === 'cardMoved' && e.cardId === board.card[title].id);
+  return (await events(board)).filter(
+    (e): e is Extract<BoardEvent, { type: 'cardMoved' }> => e.type === 'cardMoved' && e.cardId === board.card[title].id
+  );
 }
 
 async function columnOf(board: TestBoard, title: string): Promise<string> {
@@ -152,7 +160,10 @@ describe('scanning with the camera: card, then column sign', () => {
     const after = await moves(board, 'Fix login');
     expect(after).toHaveLength(2);
     expect(after[1]).toMatchObject({ source: 'scan', toColumnId: board.col.Backlog.id });
-    expect(await boardPage.locator(`section[data-column-id="${board.col.Backlog.id}"] [data-card-id] .title`).allTextContents()).toEqual(['Fix login', 'Write docs']);
+    expect(await boardPage.locator(`section[data-column-id="${board.col.Backlog.id}"] [data-card-id] .title`).allTextContents()).toEqual([
+      'Fix login',
+      'Write docs'
+    ]);
 
     // Another board's card and a foreign QR were named, and nothing else happened with them.
     const feed = await feedText(page);
@@ -196,7 +207,10 @@ describe('walking the wall', () => {
     await expect.poll(() => moves(board, 'Held card'), { timeout: 20_000 }).toHaveLength(1);
     // Someone else puts it back while it is still in front of the camera.
     const back = await api(server.url, 'POST', `/api/boards/${board.id}/commands`, {
-      opId: `op_back${Date.now()}`, type: 'moveCard', cardId: board.card['Held card'].id, toColumnId: board.col.Backlog.id
+      opId: `op_back${Date.now()}`,
+      type: 'moveCard',
+      cardId: board.card['Held card'].id,
+      toColumnId: board.col.Backlog.id
     });
     expect(back.status).toBe(200);
     // The next card proves the camera went on reading past the end of the hold.
@@ -216,10 +230,12 @@ describe('without the camera', () => {
   let board: TestBoard;
 
   beforeAll(async () => {
-    board = await makeBoard(
-      { Backlog: ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Write the release notes'], Doing: ['Busy'] },
-      [{ name: 'Backlog' }, { name: 'Doing', wipLimit: 1 }, { name: 'Review' }, { name: 'Done' }]
-    );
+    board = await makeBoard({ Backlog: ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Write the release notes'], Doing: ['Busy'] }, [
+      { name: 'Backlog' },
+      { name: 'Doing', wipLimit: 1 },
+      { name: 'Review' },
+      { name: 'Done' }
+    ]);
     const file = await clip('offline', [
       { seconds: 1.5 },
       { seconds: 1, qr: printed('C', board.card.Alpha.code) },
@@ -285,7 +301,10 @@ describe('without the camera', () => {
     await page.locator('[data-status="offline"]').waitFor();
     // While the phone is offline, someone moves Charlie on.
     const bob = await api(server.url, 'POST', `/api/boards/${board.id}/commands`, {
-      opId: `op_bob${Date.now()}`, type: 'moveCard', cardId: board.card.Charlie.id, toColumnId: board.col.Done.id
+      opId: `op_bob${Date.now()}`,
+      type: 'moveCard',
+      cardId: board.card.Charlie.id,
+      toColumnId: board.col.Done.id
     });
     expect(bob.status).toBe(200);
 
@@ -294,7 +313,9 @@ describe('without the camera', () => {
     await page.locator('[data-pending="3"]').waitFor({ state: 'attached', timeout: 20_000 });
     await expect.poll(() => page.locator('[data-move-state="pending"]').count()).toBe(1);
     // Written through to IndexedDB (asynchronously), in scan order.
-    await expect.poll(async () => (await page.evaluate(readQueue)).map((q) => q.cardId)).toEqual(['Alpha', 'Bravo', 'Charlie'].map((t) => board.card[t].id));
+    await expect
+      .poll(async () => (await page.evaluate(readQueue)).map((q) => q.cardId))
+      .toEqual(['Alpha', 'Bravo', 'Charlie'].map((t) => board.card[t].id));
     const queued = await page.evaluate(readQueue);
     expect((await events(board)).filter((e) => e.source === 'scan')).toEqual([]);
 
@@ -305,7 +326,10 @@ describe('without the camera', () => {
     expect(await columnOf(board, 'Charlie')).toBe('Done');
     const all = await events(board);
     for (const { opId } of queued) expect(all.filter((e) => e.opId === opId).length).toBeLessThanOrEqual(1);
-    expect(all.filter((e) => e.source === 'scan').map((e) => e.type === 'cardMoved' && e.cardId)).toEqual([board.card.Alpha.id, board.card.Bravo.id]);
+    expect(all.filter((e) => e.source === 'scan').map((e) => e.type === 'cardMoved' && e.cardId)).toEqual([
+      board.card.Alpha.id,
+      board.card.Bravo.id
+    ]);
     await page.locator('[data-move-state="sent"]').waitFor();
     await expect.poll(() => page.evaluate(readQueue)).toEqual([]);
     await phone.ctx.close();

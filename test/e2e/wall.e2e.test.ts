@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardJson } from '../../src/lib/protocol';
 import { launchBrowser } from '../helpers/browser';
 import { startServer, type RunningServer } from '../helpers/server';
-import { COLUMNS, createTeamBoards, fetchPdfs, jsonApi, teamPrints, teamWallPhoto, type Api, type TeamBoards } from '../wall/fixtures/team-wall';
+import {
+  COLUMNS,
+  createTeamBoards,
+  fetchPdfs,
+  jsonApi,
+  teamPrints,
+  teamWallPhoto,
+  type Api,
+  type TeamBoards
+} from '../wall/fixtures/team-wall';
 
 let server: RunningServer;
 let browser: Browser;
@@ -22,7 +31,16 @@ beforeAll(async () => {
   api = jsonApi(server.url);
   boards = await createTeamBoards(api);
   const prints = await teamPrints(await fetchPdfs(server.url, boards));
-  ({ jpeg } = await teamWallPhoto(prints, { width: 3000, height: 2250, rotateDeg: -6, keystone: 0.08, keystoneSide: 'right', blur: 0.9, noise: 5, jpegQuality: 88 }));
+  ({ jpeg } = await teamWallPhoto(prints, {
+    width: 3000,
+    height: 2250,
+    rotateDeg: -6,
+    keystone: 0.08,
+    keystoneSide: 'right',
+    blur: 0.9,
+    noise: 5,
+    jpegQuality: 88
+  }));
 });
 
 afterAll(async () => {
@@ -47,10 +65,12 @@ describe('wall photo page', () => {
     expect(await page.locator('svg polygon.code.move').count()).toBe(4);
     expect(await page.locator('svg polygon.code.bad').count()).toBe(2);
     expect(await page.locator('svg polygon.code.ok').count()).toBe(19);
-    await expect.poll(() => page.locator('.labels .label.move').allTextContents()).toEqual(
-      expect.arrayContaining(['Ready → Doing', 'Review → Doing', 'Reorder in Backlog', 'Reorder in Done'])
+    await expect
+      .poll(() => page.locator('.labels .label.move').allTextContents())
+      .toEqual(expect.arrayContaining(['Ready → Doing', 'Review → Doing', 'Reorder in Backlog', 'Reorder in Done']));
+    expect(await page.locator('.labels .label.bad').allTextContents()).toEqual(
+      expect.arrayContaining(['Card on “Marketing”', 'Not a Kanbridge code'])
     );
-    expect(await page.locator('.labels .label.bad').allTextContents()).toEqual(expect.arrayContaining(['Card on “Marketing”', 'Not a Kanbridge code']));
     expect(await page.locator('[data-move]').count()).toBe(4);
     expect(await page.locator('[data-not-seen]').allTextContents()).toEqual([
       expect.stringContaining('Archive boards older than a year'),
@@ -74,7 +94,9 @@ describe('wall photo page', () => {
 
     const board = (await api<BoardJson>('GET', `/api/boards/${boardId}`)).body;
     const name = (id: string) => Object.entries(cards).find(([, v]) => v === id)?.[0];
-    const columns = Object.fromEntries(COLUMNS.map((c) => [c, board.cards.filter((x) => x.columnId === boards.columns[c]).map((x) => name(x.id))]));
+    const columns = Object.fromEntries(
+      COLUMNS.map((c) => [c, board.cards.filter((x) => x.columnId === boards.columns[c]).map((x) => name(x.id))])
+    );
     expect(columns).toEqual({
       Backlog: ['a1', 'a2', 'a4', 'a5', 'a3', 'a6'],
       Ready: ['r1', 'r2', 'r4'],

@@ -18,7 +18,12 @@ export interface TestApp {
 export async function startTestApp(
   options: { storage?: Storage; demo?: boolean; publicUrl?: string; admin?: { email: string; password: string } } = {}
 ): Promise<TestApp> {
-  const app = await createApp({ storage: options.storage ?? new MemoryStorage(), demo: options.demo ?? false, publicUrl: options.publicUrl, admin: options.admin });
+  const app = await createApp({
+    storage: options.storage ?? new MemoryStorage(),
+    demo: options.demo ?? false,
+    publicUrl: options.publicUrl,
+    admin: options.admin
+  });
   const server = http.createServer((req, res) => {
     app.handleApi(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();

@@ -13,9 +13,31 @@ export const ADMIN = { email: 'admin@example.com', password: 'a long enough pass
 
 /** Hostile ids and path segments. */
 export const HOSTILE = [
-  '%ZZ', 'x%', '%E0%A4%A', '%', '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf',
-  'a'.repeat(1000), '\u0000', '\n', '\r\n', '\u202e', '../../etc/passwd', '..', '.', '%2e%2e%2f', ' ', '',
-  '<script>alert(1)</script>', '${7*7}', '💥', '\ud800'
+  '%ZZ',
+  'x%',
+  '%E0%A4%A',
+  '%',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  'a'.repeat(1000),
+  '\u0000',
+  '\n',
+  '\r\n',
+  '\u202e',
+  '../../etc/passwd',
+  '..',
+  '.',
+  '%2e%2e%2f',
+  ' ',
+  '',
+  '<script>alert(1)</script>',
+  '${7*7}',
+  '💥',
+  '\ud800'
 ];
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -31,7 +53,9 @@ export interface RawResponse {
  * fails (refused, reset, no answer within `timeoutMs`).
  */
 export function send(
-  base: string, method: string, rawPath: string,
+  base: string,
+  method: string,
+  rawPath: string,
   options: { headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {}
 ): Promise<RawResponse> {
   const u = new URL(base);
@@ -85,11 +109,22 @@ export function connected(socket: Socket, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-export function ack<T = { ok: boolean; error?: { code: string; message: string } }>(socket: Socket, event: string, msg: unknown, timeoutMs = 10_000): Promise<T> {
+export function ack<T = { ok: boolean; error?: { code: string; message: string } }>(
+  socket: Socket,
+  event: string,
+  msg: unknown,
+  timeoutMs = 10_000
+): Promise<T> {
   return socket.timeout(timeoutMs).emitWithAck(event, msg) as Promise<T>;
 }
 
-async function json<T>(base: string, method: string, p: string, cookie: string | null, body?: unknown): Promise<{ status: number; body: T; headers: http.IncomingHttpHeaders }> {
+async function json<T>(
+  base: string,
+  method: string,
+  p: string,
+  cookie: string | null,
+  body?: unknown
+): Promise<{ status: number; body: T; headers: http.IncomingHttpHeaders }> {
   const headers: Record<string, string> = { origin: base };
   if (cookie) headers.cookie = cookie;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -104,11 +139,17 @@ export async function startFixture(): Promise<Fixture> {
   if (login.status !== 200) throw new Error(`sign-in failed: ${login.status}`);
   const setCookie = login.headers['set-cookie'];
   const cookie = (Array.isArray(setCookie) ? setCookie[0] : String(setCookie)).split(';')[0];
-  const created = await json<Fixture['board']>(url, 'POST', '/api/boards', cookie, { name: 'Hostile walk', columns: [{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }] });
+  const created = await json<Fixture['board']>(url, 'POST', '/api/boards', cookie, {
+    name: 'Hostile walk',
+    columns: [{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]
+  });
   if (created.status !== 201) throw new Error(`could not create a board: ${created.status} ${JSON.stringify(created.body)}`);
   const board = created.body;
   const card = async (title: string) => {
-    const r = await json<{ card: { id: string; code: string } }>(url, 'POST', `/api/boards/${board.id}/cards`, cookie, { title, columnId: board.columns[0].id });
+    const r = await json<{ card: { id: string; code: string } }>(url, 'POST', `/api/boards/${board.id}/cards`, cookie, {
+      title,
+      columnId: board.columns[0].id
+    });
     if (r.status !== 201) throw new Error(`could not create a card: ${r.status}`);
     return r.body.card;
   };
@@ -122,7 +163,16 @@ export async function startFixture(): Promise<Fixture> {
     if (!joined.ok) throw new Error(`join failed: ${JSON.stringify(joined)}`);
   }
   return {
-    server, url, cookie, adminId: login.body.user.id, board, cardId: target.id, cardCode: target.code, bystanderCardId: mine.id, bystander, attacker,
+    server,
+    url,
+    cookie,
+    adminId: login.body.user.id,
+    board,
+    cardId: target.id,
+    cardCode: target.code,
+    bystanderCardId: mine.id,
+    bystander,
+    attacker,
     stop: async () => {
       bystander.disconnect();
       attacker.disconnect();
@@ -151,7 +201,13 @@ export async function bystanderProblems(f: Fixture): Promise<string[]> {
   }
   const to = f.board.columns[++moves % 2 === 0 ? 0 : 1].id;
   try {
-    const r = await ack(f.bystander, 'board:command', { boardId: f.board.id, type: 'moveCard', opId: `bystander-${Date.now()}-${moves}`, cardId: f.bystanderCardId, toColumnId: to });
+    const r = await ack(f.bystander, 'board:command', {
+      boardId: f.board.id,
+      type: 'moveCard',
+      opId: `bystander-${Date.now()}-${moves}`,
+      cardId: f.bystanderCardId,
+      toColumnId: to
+    });
     if (!r.ok) problems.push(`the bystander's move was refused: ${JSON.stringify(r)}`);
   } catch (e) {
     problems.push(`the bystander's move was not acknowledged: ${(e as Error).message}`);
@@ -189,7 +245,9 @@ export function pageRoutes(): PageRoute[] {
 
 /** Query and form field names the route and page code reads. */
 export function queryKeys(only?: 'api'): string[] {
-  const keys = new Set(only ? [] : ['next', 'code', 'since', 'limit', 'from', 'to', 'sort', 'dir', 'q', 'status', 'aging', 'source', 'card', 'actor', 'page']);
+  const keys = new Set(
+    only ? [] : ['next', 'code', 'since', 'limit', 'from', 'to', 'sort', 'dir', 'q', 'status', 'aging', 'source', 'card', 'actor', 'page']
+  );
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const n of readdirSync(dir)) {
@@ -207,4 +265,18 @@ export function queryKeys(only?: 'api'): string[] {
 }
 
 /** Form fields the page actions read (besides those queryKeys finds). */
-export const FORM_FIELDS = ['name', 'column', 'wip', 'actorName', 'actorId', 'budget', 'currency', 'plannedStart', 'plannedEnd', 'actualCost', 'green', 'amber', 'clear'];
+export const FORM_FIELDS = [
+  'name',
+  'column',
+  'wip',
+  'actorName',
+  'actorId',
+  'budget',
+  'currency',
+  'plannedStart',
+  'plannedEnd',
+  'actualCost',
+  'green',
+  'amber',
+  'clear'
+];

@@ -16,7 +16,9 @@ export interface RunningServer {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export async function startServer(options: { dataDir?: string; env?: Record<string, string>; demo?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { dataDir?: string; env?: Record<string, string>; demo?: boolean } = {}
+): Promise<RunningServer> {
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'kanbridge-test-')));
   const root = path.resolve(__dirname, '..', '..');
   // The bundled server, exactly what `npm start` runs (`npm test` builds it first).

@@ -63,11 +63,14 @@ function renderLuma(width: number, height: number, text: string | undefined, ang
   // The code takes about half the frame height: a card held at a comfortable distance.
   const module = (height * 0.5) / n;
   const angle = (angleDeg * Math.PI) / 180;
-  const cos = Math.cos(angle), sin = Math.sin(angle);
-  const cx = width / 2, cy = height / 2;
+  const cos = Math.cos(angle),
+    sin = Math.sin(angle);
+  const cx = width / 2,
+    cy = height / 2;
   for (let row = 0; row < height; row++) {
     for (let col = 0; col < width; col++) {
-      const dx = col + 0.5 - cx, dy = row + 0.5 - cy;
+      const dx = col + 0.5 - cx,
+        dy = row + 0.5 - cy;
       const u = (cos * dx + sin * dy) / module + n / 2;
       const v = (-sin * dx + cos * dy) / module + n / 2;
       if (u < -quiet || v < -quiet || u >= n + quiet || v >= n + quiet) continue;

@@ -19,16 +19,29 @@ describe('createBoardFromHistory', () => {
     const actor = { id: 'p_1', name: 'Ann' };
     let issued: Code[] = [];
     const shift = vi.spyOn(Array.prototype, 'shift');
-    const board = await service.createBoardFromHistory(codes, (ctx) => {
-      shift.mockClear();
-      issued = Array.from({ length: codes }, () => ctx.newCode());
-      const shifts = shift.mock.calls.length;
-      expect(shifts).toBeLessThan(100);
-      return [{
-        body: { type: 'boardCreated', name: 'Imported', code: issued[0], columns: [{ id: 'l_1', name: 'To do', code: issued[1], wipLimit: null, wipHard: false }] },
-        at: new Date().toISOString(), actor, opId: newOpId()
-      }] as never;
-    }, 'import');
+    const board = await service.createBoardFromHistory(
+      codes,
+      (ctx) => {
+        shift.mockClear();
+        issued = Array.from({ length: codes }, () => ctx.newCode());
+        const shifts = shift.mock.calls.length;
+        expect(shifts).toBeLessThan(100);
+        return [
+          {
+            body: {
+              type: 'boardCreated',
+              name: 'Imported',
+              code: issued[0],
+              columns: [{ id: 'l_1', name: 'To do', code: issued[1], wipLimit: null, wipHard: false }]
+            },
+            at: new Date().toISOString(),
+            actor,
+            opId: newOpId()
+          }
+        ] as never;
+      },
+      'import'
+    );
     expect(new Set(issued).size).toBe(codes);
     expect(board.code).toBe(issued[0]);
     await storage.close();

@@ -20,7 +20,11 @@ afterAll(async () => t?.close());
 type Refusal = { error: { code: string; message: string; details?: Record<string, unknown> } };
 
 async function post(format: string, body: string | Uint8Array<ArrayBuffer>) {
-  const res = await fetch(`${t.url}/api/import?format=${format}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(`${t.url}/api/import?format=${format}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body
+  });
   return { status: res.status, body: (await res.json()) as unknown };
 }
 
@@ -76,9 +80,11 @@ describe('export → import at the byte limit', () => {
     const before = await boardCount();
     const res = await post('kanbridge', padded(exported, MAX_IMPORT_BYTES + 1));
     expect(res.status).toBe(413);
-    const { error } = (res.body as Refusal);
+    const { error } = res.body as Refusal;
     expect(error.code).toBe('TOO_LARGE');
-    expect(error.message).toBe('The file is 100,663,297 bytes; at most 100,663,296 bytes (96 MB, a board of up to 100,000 cards) can be imported');
+    expect(error.message).toBe(
+      'The file is 100,663,297 bytes; at most 100,663,296 bytes (96 MB, a board of up to 100,000 cards) can be imported'
+    );
     expect(error.details).toEqual({ maxBytes: MAX_IMPORT_BYTES });
     expect(await boardCount()).toBe(before);
   }, 60_000);
@@ -89,7 +95,9 @@ describe('the card and event limits', () => {
     const before = await boardCount();
     const res = await post('trello', JSON.stringify(trelloExport(MAX_IMPORT_CARDS + 1)));
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ error: { code: 'TOO_LARGE', message: 'The file holds 100,001 cards; at most 100,000 can be imported into one board' } });
+    expect(res.body).toEqual({
+      error: { code: 'TOO_LARGE', message: 'The file holds 100,001 cards; at most 100,000 can be imported into one board' }
+    });
     expect(await boardCount()).toBe(before);
   }, 120_000);
 
@@ -99,6 +107,8 @@ describe('the card and event limits', () => {
     const body = JSON.stringify({ ...file, events: Array.from({ length: MAX_IMPORT_EVENTS + 1 }, () => 0) });
     const res = await post('kanbridge', body);
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ error: { code: 'TOO_LARGE', message: 'The file holds 200,001 events; at most 200,000 can be imported into one board' } });
+    expect(res.body).toEqual({
+      error: { code: 'TOO_LARGE', message: 'The file holds 200,001 events; at most 200,000 can be imported into one board' }
+    });
   }, 60_000);
 });

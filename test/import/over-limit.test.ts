@@ -11,7 +11,12 @@ import { History } from '../insight/history';
 
 function log(): BoardEvent[] {
   const h = new History(['To do', 'Doing'], '2026-03-02T09:00:00Z');
-  h.as({ id: 'u_ann', name: 'Ann' }, 'drag').limit('Doing', 1).create('A', 'To do').create('B', 'To do').move('A', 'Doing').move('B', 'Doing');
+  h.as({ id: 'u_ann', name: 'Ann' }, 'drag')
+    .limit('Doing', 1)
+    .create('A', 'To do')
+    .create('B', 'To do')
+    .move('A', 'Doing')
+    .move('B', 'Doing');
   h.create('C', 'Doing').archive('C').restore('C', 'Doing');
   return h.events;
 }

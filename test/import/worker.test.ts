@@ -28,8 +28,11 @@ describe('a large import and the event loop', () => {
     };
     t.server.on('request', onRequest);
     let settled = false;
-    const importing = fetch(`${t.url}/api/import?format=trello`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      .finally(() => (settled = true));
+    const importing = fetch(`${t.url}/api/import?format=trello`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body
+    }).finally(() => (settled = true));
     let answered = 0;
     while (!settled) {
       const res = await fetch(`${t.url}/api/health`);
@@ -62,7 +65,13 @@ describe('what the worker hands back', () => {
     expect(events.map((e) => e.at)).toEqual(file.events.map((e) => e.at));
     const codes = Array.from({ length: prepared.codes }, (_, i) => `Z${String(i).padStart(5, '0')}` as Code);
     for (const e of events) fillCodes(e.body, codes);
-    const issued = events.flatMap((e) => (e.body.type === 'boardCreated' ? [e.body.code, ...e.body.columns.map((c) => c.code)] : e.body.type === 'cardCreated' ? [e.body.card.code] : []));
+    const issued = events.flatMap((e) =>
+      e.body.type === 'boardCreated'
+        ? [e.body.code, ...e.body.columns.map((c) => c.code)]
+        : e.body.type === 'cardCreated'
+          ? [e.body.card.code]
+          : []
+    );
     expect(new Set(issued)).toEqual(new Set(codes));
   });
 });

@@ -65,7 +65,10 @@ describe('activity log', () => {
 
   it('counts people and sources for the filter menus', () => {
     const f = facets(rows);
-    expect(f.actors).toEqual([{ ...ann, count: 8 }, { ...bob, count: 2 }]);
+    expect(f.actors).toEqual([
+      { ...ann, count: 8 },
+      { ...bob, count: 2 }
+    ]);
     expect(f.sources.find((s) => s.source === 'api')).toEqual({ source: 'api', count: 4 });
   });
 });

@@ -29,18 +29,35 @@ async function post(p: string, body: string | Uint8Array<ArrayBuffer>) {
   return { status: res.status, body: (await res.json()) as unknown };
 }
 
-const command = (boardId: string, c: Record<string, unknown>) => api(t.url, 'POST', `/api/boards/${boardId}/commands`, { opId: newOpId(), ...c });
+const command = (boardId: string, c: Record<string, unknown>) =>
+  api(t.url, 'POST', `/api/boards/${boardId}/commands`, { opId: newOpId(), ...c });
 
 function fileOf(events: BoardEvent[], name = 'Scenario') {
-  return { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), board: { id: 'b_old', name, code: 'AAAAAA', revision: events.length }, events };
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date().toISOString(),
+    board: { id: 'b_old', name, code: 'AAAAAA', revision: events.length },
+    events
+  };
 }
 
 /** A live board with some of everything: edits, moves, an archived card, columns changed, stages and project figures. */
 async function busyBoard(): Promise<BoardJson> {
-  const board = (await api<BoardJson>(t.url, 'POST', '/api/boards', { name: 'Round trip', columns: [{ name: 'To do' }, { name: 'Doing', wipLimit: 2 }, { name: 'Done' }] })).body;
+  const board = (
+    await api<BoardJson>(t.url, 'POST', '/api/boards', {
+      name: 'Round trip',
+      columns: [{ name: 'To do' }, { name: 'Doing', wipLimit: 2 }, { name: 'Done' }]
+    })
+  ).body;
   const [todo, doing, done] = board.columns.map((c) => c.id);
   const ids: string[] = [];
-  for (const [title, extra] of [['Alpha', { tags: ['x', 'y'], due: '2026-12-24', estimate: 3 }], ['Beta', { assignee: 'Lena' }], ['Gamma', {}], ['Delta', { description: 'Line one\nline "two", with commas' }]] as const) {
+  for (const [title, extra] of [
+    ['Alpha', { tags: ['x', 'y'], due: '2026-12-24', estimate: 3 }],
+    ['Beta', { assignee: 'Lena' }],
+    ['Gamma', {}],
+    ['Delta', { description: 'Line one\nline "two", with commas' }]
+  ] as const) {
     ids.push((await api<{ card: Card }>(t.url, 'POST', `/api/boards/${board.id}/cards`, { title, ...extra })).body.card.id);
   }
   await command(board.id, { type: 'moveCard', cardId: ids[0], toColumnId: doing });
@@ -53,7 +70,14 @@ async function busyBoard(): Promise<BoardJson> {
   await command(board.id, { type: 'setColumnStage', columnId: doing, stage: 'doing' });
   await command(board.id, { type: 'setWipLimit', columnId: doing, wipLimit: 3, hard: true });
   await command(board.id, { type: 'markPrinted', cardIds: [ids[0]], layout: 'a4' });
-  const project = { budget: 1000, currency: 'EUR', plannedStart: '2026-01-01', plannedEnd: '2026-12-31', actualCost: 200, thresholds: { green: 1, amber: 0.8 } };
+  const project = {
+    budget: 1000,
+    currency: 'EUR',
+    plannedStart: '2026-01-01',
+    plannedEnd: '2026-12-31',
+    actualCost: 200,
+    thresholds: { green: 1, amber: 0.8 }
+  };
   expect((await command(board.id, { type: 'setProject', project })).status).toBe(200);
   return (await api<BoardJson>(t.url, 'GET', `/api/boards/${board.id}`)).body;
 }
@@ -62,14 +86,35 @@ async function busyBoard(): Promise<BoardJson> {
 function shape(b: BoardJson) {
   const colIndex = new Map(b.columns.map((c, i) => [c.id, i]));
   const card = (c: Card) => ({
-    title: c.title, description: c.description, assignee: c.assignee, tags: c.tags, due: c.due, estimate: c.estimate, rank: c.rank,
-    column: colIndex.get(c.columnId), archived: c.archived, createdAt: c.createdAt, revision: c.revision,
-    printedRevision: c.printedRevision, printedAt: c.printedAt, printedFieldsRevision: c.printedFieldsRevision
+    title: c.title,
+    description: c.description,
+    assignee: c.assignee,
+    tags: c.tags,
+    due: c.due,
+    estimate: c.estimate,
+    rank: c.rank,
+    column: colIndex.get(c.columnId),
+    archived: c.archived,
+    createdAt: c.createdAt,
+    revision: c.revision,
+    printedRevision: c.printedRevision,
+    printedAt: c.printedAt,
+    printedFieldsRevision: c.printedFieldsRevision
   });
   return {
-    name: b.name, revision: b.revision, createdAt: b.createdAt, updatedAt: b.updatedAt,
-    columns: b.columns.map((c) => ({ name: c.name, wipLimit: c.wipLimit, wipHard: c.wipHard, stage: (c as { stage?: string }).stage, count: c.count })),
-    cards: b.cards.map(card), archivedCards: b.archivedCards.map(card)
+    name: b.name,
+    revision: b.revision,
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
+    columns: b.columns.map((c) => ({
+      name: c.name,
+      wipLimit: c.wipLimit,
+      wipHard: c.wipHard,
+      stage: (c as { stage?: string }).stage,
+      count: c.count
+    })),
+    cards: b.cards.map(card),
+    archivedCards: b.archivedCards.map(card)
   };
 }
 
@@ -98,7 +143,12 @@ describe('export and import, Kanbridge format', () => {
     expect(shape(copy).cards.map((c) => c.title)).toEqual(['Delta', 'Alpha', 'Beta']);
     expect(shape(copy).archivedCards.map((c) => c.title)).toEqual(['Gamma (renamed)']);
 
-    const codes = (b: BoardJson) => [b.code, ...b.columns.map((c) => c.code), ...b.cards.map((c) => c.code), ...b.archivedCards.map((c) => c.code)];
+    const codes = (b: BoardJson) => [
+      b.code,
+      ...b.columns.map((c) => c.code),
+      ...b.cards.map((c) => c.code),
+      ...b.archivedCards.map((c) => c.code)
+    ];
     const ids = (b: BoardJson) => [b.id, ...b.columns.map((c) => c.id), ...b.cards.map((c) => c.id), ...b.archivedCards.map((c) => c.id)];
     expect(codes(copy).filter((c) => codes(original).includes(c))).toEqual([]);
     expect(ids(copy).filter((c) => ids(original).includes(c))).toEqual([]);
@@ -110,7 +160,9 @@ describe('export and import, Kanbridge format', () => {
     // The history came along: same events, same times and actors, now from the source "import".
     const again = JSON.parse(await (await fetch(`${t.url}/api/boards/${copy.id}/export?format=json`)).text()) as { events: BoardEvent[] };
     const before = JSON.parse(text) as { events: BoardEvent[] };
-    expect(again.events.map((e) => [e.revision, e.type, e.at, e.actor.name])).toEqual(before.events.map((e) => [e.revision, e.type, e.at, e.actor.name]));
+    expect(again.events.map((e) => [e.revision, e.type, e.at, e.actor.name])).toEqual(
+      before.events.map((e) => [e.revision, e.type, e.at, e.actor.name])
+    );
     expect(new Set(again.events.map((e) => e.source))).toEqual(new Set(['import']));
 
     // …so the flow metrics are the same too.
@@ -144,22 +196,55 @@ describe('export and import, Kanbridge format', () => {
       return JSON.stringify(file);
     };
     const moved = events.findIndex((e) => e.type === 'cardMoved');
-    const created = events.map((e, i) => [e, i] as const).filter(([e]) => e.type === 'cardCreated').map(([, i]) => i);
+    const created = events
+      .map((e, i) => [e, i] as const)
+      .filter(([e]) => e.type === 'cardCreated')
+      .map(([, i]) => i);
     const rankOf = (f: ReturnType<typeof fileOf>, i: number) => (f.events[i] as { card: { rank: string } }).card;
     const cases: [string, string, RegExp, string?][] = [
       ['truncated JSON', good.slice(0, good.length / 2), /not valid JSON/],
       ['empty body', '', /the file is empty/],
       ['not an export', JSON.stringify({ hello: 'world' }), /format: must be "kanbridge-board"/, 'format'],
       ['events cut short', edit((f) => f.events.splice(-3)), /revision 34 but the file holds 31 events/, 'events'],
-      ['a card without a title', edit((f) => ((f.events[5] as { card: { title: string } }).card.title = '  ')), /must not be empty/, 'events.5.card.title'],
-      ['a move of a card that does not exist', edit((f) => ((f.events[moved] as { cardId: string }).cardId = 'c_ghost')), /no card c_ghost at this point/, `events.${moved}`],
+      [
+        'a card without a title',
+        edit((f) => ((f.events[5] as { card: { title: string } }).card.title = '  ')),
+        /must not be empty/,
+        'events.5.card.title'
+      ],
+      [
+        'a move of a card that does not exist',
+        edit((f) => ((f.events[moved] as { cardId: string }).cardId = 'c_ghost')),
+        /no card c_ghost at this point/,
+        `events.${moved}`
+      ],
       ['a revision out of place', edit((f) => (f.events[3].revision = 9)), /revision is 9, expected 4/, 'events.3'],
-      ['an unknown event type', edit((f) => ((f.events[2] as { type: string }).type = 'cardTeleported')), /events.2.type: Invalid discriminator value/, 'events.2.type'],
-      ['a second board', edit((f) => f.events.splice(4, 0, { ...f.events[0], revision: 5 })), /boardCreated may only be the first event/, 'events.4'],
-      ['a rank that is not an order key', edit((f) => (rankOf(f, created[1]).rank = '!!')), /rank "!!" is not an order key/, `events.${created[1]}`],
+      [
+        'an unknown event type',
+        edit((f) => ((f.events[2] as { type: string }).type = 'cardTeleported')),
+        /events.2.type: Invalid discriminator value/,
+        'events.2.type'
+      ],
+      [
+        'a second board',
+        edit((f) => f.events.splice(4, 0, { ...f.events[0], revision: 5 })),
+        /boardCreated may only be the first event/,
+        'events.4'
+      ],
+      [
+        'a rank that is not an order key',
+        edit((f) => (rankOf(f, created[1]).rank = '!!')),
+        /rank "!!" is not an order key/,
+        `events.${created[1]}`
+      ],
       // Equal ranks would break ties by id, and ids are new after an import: the order could change.
       // H then A are created in Backlog, one after the other.
-      ['two cards with one rank', edit((f) => (rankOf(f, created[3]).rank = rankOf(f, created[2]).rank)), /is already held by card/, `events.${created[3]}`]
+      [
+        'two cards with one rank',
+        edit((f) => (rankOf(f, created[3]).rank = rankOf(f, created[2]).rank)),
+        /is already held by card/,
+        `events.${created[3]}`
+      ]
     ];
     expect(events.length).toBe(34);
     const before = await boardCount();
@@ -168,7 +253,11 @@ describe('export and import, Kanbridge format', () => {
       const err = (res.body as Refusal).error;
       expect([name, res.status, err.code]).toEqual([name, 400, 'INVALID_FILE']);
       expect(err.message, name).toMatch(message);
-      if (where !== undefined) expect(err.details!.issues.map((i) => i.path), name).toContain(where);
+      if (where !== undefined)
+        expect(
+          err.details!.issues.map((i) => i.path),
+          name
+        ).toContain(where);
     }
     expect(await boardCount()).toBe(before);
   });
@@ -192,16 +281,26 @@ describe('import from Trello', () => {
     const b = res.body as Imported;
     expect(b.name).toBe('Platform roadmap');
     expect(b.columns.map((c) => [c.name, c.wipLimit, (c as { stage?: string }).stage])).toEqual([
-      ['Ideas', null, 'todo'], ['Review', null, 'doing'], ['In progress', 3, 'doing'], ['Done ✅', null, 'done']
+      ['Ideas', null, 'todo'],
+      ['Review', null, 'doing'],
+      ['In progress', 3, 'doing'],
+      ['Done ✅', null, 'done']
     ]);
     const where = (c: Card) => b.columns.find((col) => col.id === c.columnId)!.name;
     expect(b.cards.map((c) => [where(c), c.title])).toEqual([
-      ['Ideas', 'Research competitor onboarding'], ['Ideas', 'Write the import guide'], ['Review', 'Review the API docs'],
-      ['In progress', 'Fix invoice rounding'], ['In progress', 'Migrate the database'], ['Done ✅', 'Dark mode'], ['Done ✅', 'Launch the beta']
+      ['Ideas', 'Research competitor onboarding'],
+      ['Ideas', 'Write the import guide'],
+      ['Review', 'Review the API docs'],
+      ['In progress', 'Fix invoice rounding'],
+      ['In progress', 'Migrate the database'],
+      ['Done ✅', 'Dark mode'],
+      ['Done ✅', 'Launch the beta']
     ]);
     const fix = b.cards.find((c) => c.title === 'Fix invoice rounding')!;
     expect(fix).toMatchObject({
-      tags: ['backend', 'red'], due: '2026-12-04', assignee: 'Priya Nair',
+      tags: ['backend', 'red'],
+      due: '2026-12-04',
+      assignee: 'Priya Nair',
       description: 'Totals are off by a cent.\n\nSteps\n☑ Reproduce with the March invoices\n☐ Write a regression test\n☐ Ship the fix'
     });
     expect(b.cards.find((c) => c.title === 'Research competitor onboarding')!.tags).toEqual(['Customer request']);
@@ -230,7 +329,11 @@ describe('import from Trello', () => {
 describe('metrics, portfolio, history and CSV', () => {
   it('answers the portfolio with one row per board, and project figures where a board has them', async () => {
     const board = await busyBoard();
-    const res = await api<{ period: { from: string; to: string }; boards: PortfolioRow[] }>(t.url, 'GET', '/api/portfolio?from=2026-01-01&to=2026-12-31');
+    const res = await api<{ period: { from: string; to: string }; boards: PortfolioRow[] }>(
+      t.url,
+      'GET',
+      '/api/portfolio?from=2026-01-01&to=2026-12-31'
+    );
     expect(res.status).toBe(200);
     expect(res.body.boards.length).toBe(await boardCount());
     const row = res.body.boards.find((r) => r.boardId === board.id)!;
@@ -242,8 +345,16 @@ describe('metrics, portfolio, history and CSV', () => {
   it('gives a card its history, oldest first', async () => {
     const board = await busyBoard();
     const alpha = board.cards.find((c) => c.title === 'Alpha')!;
-    const res = await api<{ events: { text: string; source: string }[] }>(t.url, 'GET', `/api/boards/${board.id}/cards/${alpha.id}/history`);
-    expect(res.body.events.map((e) => e.text)).toEqual(['Created “Alpha” in To do', 'Moved “Alpha” from To do to Doing', 'Printed “Alpha” (a4)']);
+    const res = await api<{ events: { text: string; source: string }[] }>(
+      t.url,
+      'GET',
+      `/api/boards/${board.id}/cards/${alpha.id}/history`
+    );
+    expect(res.body.events.map((e) => e.text)).toEqual([
+      'Created “Alpha” in To do',
+      'Moved “Alpha” from To do to Doing',
+      'Printed “Alpha” (a4)'
+    ]);
     expect((await api(t.url, 'GET', `/api/boards/${board.id}/cards/c_nothing/history`)).status).toBe(404);
   });
 
@@ -255,7 +366,12 @@ describe('metrics, portfolio, history and CSV', () => {
     expect(lines[1]).toMatch(/^[0-9A-Z]{6},Delta,Backlog,todo,1,,,,,no,\S+,,,"Line one\nline ""two"", with commas"$/);
     expect(lines.find((l) => l.includes(',Alpha,'))).toMatch(/,Alpha,Doing,doing,1,,x; y,2026-12-24,3,no,/);
     const events = await (await fetch(`${t.url}/api/boards/${board.id}/export?format=csv&what=events`)).text();
-    expect(events.replace(/^\uFEFF/, '').trim().split('\r\n')).toHaveLength(board.revision + 1);
+    expect(
+      events
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n')
+    ).toHaveLength(board.revision + 1);
     expect((await api(t.url, 'GET', `/api/boards/${board.id}/export?format=xml`)).status).toBe(400);
   });
 });

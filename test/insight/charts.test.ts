@@ -6,10 +6,20 @@ import type { ChartTheme } from '../../src/lib/components/insight/theme';
 import { boardMetrics } from '../../src/lib/insight/board-metrics';
 import { History } from './history';
 
-const theme = { dark: false, text: '#111', muted: '#777', grid: '#ddd', accent: '#44f', ok: '#0a0', warn: '#a60', danger: '#c00', surface: '#fff' } as unknown as ChartTheme;
+const theme = {
+  dark: false,
+  text: '#111',
+  muted: '#777',
+  grid: '#ddd',
+  accent: '#44f',
+  ok: '#0a0',
+  warn: '#a60',
+  danger: '#c00',
+  surface: '#fff'
+} as unknown as ChartTheme;
 
 describe('charts', () => {
-  it('draws a one-day-old board\'s cumulative flow as points', () => {
+  it("draws a one-day-old board's cumulative flow as points", () => {
     const h = new History(['To do', 'Doing', 'Done'], '2026-03-02T09:00:00Z');
     h.create('A', 'To do');
     const m = boardMetrics(h.events, { from: '2026-03-02', to: '2026-03-02' }, Date.parse('2026-03-02T12:00:00Z'));
@@ -30,6 +40,15 @@ describe('charts', () => {
 
 describe('durations on screen', () => {
   it('shows hours under two days, and days with a fraction from there', () => {
-    expect([0.01, 0.25, 1.5, 1.99, 2, 5.25, 12.6, null].map(days)).toEqual(['0.2\u00a0h', '6\u00a0h', '36\u00a0h', '48\u00a0h', '2\u00a0d', '5.3\u00a0d', '13\u00a0d', '–']);
+    expect([0.01, 0.25, 1.5, 1.99, 2, 5.25, 12.6, null].map(days)).toEqual([
+      '0.2\u00a0h',
+      '6\u00a0h',
+      '36\u00a0h',
+      '48\u00a0h',
+      '2\u00a0d',
+      '5.3\u00a0d',
+      '13\u00a0d',
+      '–'
+    ]);
   });
 });

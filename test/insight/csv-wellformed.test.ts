@@ -7,7 +7,13 @@ import { expect, it } from 'vitest';
 import { toCsv } from '../../src/lib/insight/csv';
 
 it('makes CSV that can always be percent-encoded, a lone surrogate becoming U+FFFD', () => {
-  const csv = toCsv({ headers: ['name', 'x\udfff'], rows: [['\ud800', 1], ['ok 💥', null]] });
+  const csv = toCsv({
+    headers: ['name', 'x\udfff'],
+    rows: [
+      ['\ud800', 1],
+      ['ok 💥', null]
+    ]
+  });
   expect(() => encodeURIComponent(csv)).not.toThrow();
   expect(csv).toBe('name,x\ufffd\r\n\ufffd,1\r\nok 💥,\r\n');
 });

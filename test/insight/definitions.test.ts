@@ -191,7 +191,10 @@ describe('aging needs history', () => {
   it('calls a card aging once 5 cards are finished and its age exceeds their 85th percentile', () => {
     const m = board(5);
     expect(m.aging).toMatchObject({ p85: 0.5, finished: 5, enoughHistory: true });
-    expect(m.aging.items.map((i) => [i.title, i.days, i.over])).toEqual([['Old', 2, true], ['Young', 0.04, false]]);
+    expect(m.aging.items.map((i) => [i.title, i.days, i.over])).toEqual([
+      ['Old', 2, true],
+      ['Young', 0.04, false]
+    ]);
     expect(m.summary.aging).toBe(1);
     expect(m.summary.sle).toEqual({ p: 85, days: 0.5, source: 'history' });
   });

@@ -5,7 +5,11 @@ import { plannedShare, ragStatus } from '../../src/lib/insight/earned-value';
 import { History } from './history';
 
 const figures: ProjectFigures = {
-  budget: 1000, currency: 'EUR', plannedStart: '2026-03-02', plannedEnd: '2026-03-11', actualCost: 600,
+  budget: 1000,
+  currency: 'EUR',
+  plannedStart: '2026-03-02',
+  plannedEnd: '2026-03-11',
+  actualCost: 600,
   thresholds: { green: 0.95, amber: 0.85 }
 };
 
@@ -67,7 +71,11 @@ describe('earned value', () => {
   });
 
   it('leaves SPI and CPI out while planned value or actual cost is zero', () => {
-    const early = boardMetrics(project({ ...figures, plannedStart: '2026-04-01', plannedEnd: '2026-04-30', actualCost: 0 }).events, period, now).earnedValue!;
+    const early = boardMetrics(
+      project({ ...figures, plannedStart: '2026-04-01', plannedEnd: '2026-04-30', actualCost: 0 }).events,
+      period,
+      now
+    ).earnedValue!;
     expect([early.pv, early.spi, early.cpi, early.status]).toEqual([0, null, null, null]);
   });
 

@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent } from '../../src/lib/domain';
 import {
-  forecast, parseForecastQuery, throughputHistory, type ForecastQuestion, type HowManyForecast, type WhenForecast
+  forecast,
+  parseForecastQuery,
+  throughputHistory,
+  type ForecastQuestion,
+  type HowManyForecast,
+  type WhenForecast
 } from '../../src/lib/insight/forecast';
 import { addDays, DAY_MS, dayOf, dayStart } from '../../src/lib/insight/time';
 import { EXPORT_FORMAT, EXPORT_VERSION } from '../../server/import/kanbridge-file';
@@ -48,7 +53,7 @@ function ask(events: BoardEvent[], query: string, now = NOW) {
 describe('Monte Carlo forecasts, closed form', () => {
   const h = steady(NOW, 28, () => 3);
 
-  it('reads the window from the board\'s first day to today: 28 days of 3 cards', () => {
+  it("reads the window from the board's first day to today: 28 days of 3 cards", () => {
     const t = throughputHistory(h.events, 84, NOW);
     expect(t).toMatchObject({ from: '2026-03-02', to: TODAY, finished: 84 });
     expect(t.daily).toEqual(Array(28).fill(3));
@@ -60,7 +65,12 @@ describe('Monte Carlo forecasts, closed form', () => {
     const f = (r as { forecast: HowManyForecast }).forecast;
     expect(f.runs).toBe(10_000);
     expect(f.history).toMatchObject({ from: '2026-03-02', to: TODAY });
-    expect(f.howMany).toEqual([{ p: 50, items: 84 }, { p: 70, items: 84 }, { p: 85, items: 84 }, { p: 95, items: 84 }]);
+    expect(f.howMany).toEqual([
+      { p: 50, items: 84 },
+      { p: 70, items: 84 },
+      { p: 85, items: 84 },
+      { p: 95, items: 84 }
+    ]);
     expect(f.histogram).toEqual([{ items: 84, runs: 10_000 }]);
   });
 
@@ -68,7 +78,12 @@ describe('Monte Carlo forecasts, closed form', () => {
     const r = ask(h.events, 'items=84&history=84');
     const f = (r as { forecast: WhenForecast }).forecast;
     const date = addDays(TODAY, 28);
-    expect(f.when).toEqual([{ p: 50, date }, { p: 70, date }, { p: 85, date }, { p: 95, date }]);
+    expect(f.when).toEqual([
+      { p: 50, date },
+      { p: 70, date },
+      { p: 85, date },
+      { p: 95, date }
+    ]);
     expect(f.histogram).toEqual([{ date, days: 28, runs: 10_000 }]);
   });
 
@@ -80,7 +95,9 @@ describe('Monte Carlo forecasts, closed form', () => {
     const dates = (a as { forecast: WhenForecast }).forecast.when.map((w) => w.date!);
     expect([...dates].sort()).toEqual(dates);
     expect(new Set(dates).size).toBeGreaterThan(1);
-    const many = (ask(varied.events, `by=${addDays(TODAY, 14)}&history=40`) as { forecast: HowManyForecast }).forecast.howMany.map((x) => x.items);
+    const many = (ask(varied.events, `by=${addDays(TODAY, 14)}&history=40`) as { forecast: HowManyForecast }).forecast.howMany.map(
+      (x) => x.items
+    );
     expect([...many].sort((x, y) => y - x)).toEqual(many);
     // 14 days at 15 cards a week on average: the median is near 30.
     expect(many[0]).toBeGreaterThan(20);
@@ -104,17 +121,22 @@ describe('forecast parameters', () => {
 
   it('defaults history to 84 days', () => {
     expect(parseForecastQuery(new URLSearchParams('items=5'), TODAY)).toEqual({ ok: true, value: { kind: 'when', items: 5, history: 84 } });
-    expect(parseForecastQuery(new URLSearchParams('by=2026-04-01&history=28'), TODAY)).toEqual({ ok: true, value: { kind: 'howMany', by: '2026-04-01', history: 28 } });
+    expect(parseForecastQuery(new URLSearchParams('by=2026-04-01&history=28'), TODAY)).toEqual({
+      ok: true,
+      value: { kind: 'howMany', by: '2026-04-01', history: 28 }
+    });
   });
 
   it('refuses bad parameters with a clear message', () => {
     expect(refuse('')).toMatch(/ask for items=N .* or by=YYYY-MM-DD/);
     expect(refuse('items=5&by=2026-04-01')).toBe('ask for items or by, not both');
-    for (const q of ['items=0', 'items=-3', 'items=2.5', 'items=lots', 'items=']) expect(refuse(q)).toMatch(/^items must be a whole number/);
+    for (const q of ['items=0', 'items=-3', 'items=2.5', 'items=lots', 'items='])
+      expect(refuse(q)).toMatch(/^items must be a whole number/);
     expect(refuse('by=2026-02-30')).toBe('by must be a date (YYYY-MM-DD)');
     expect(refuse(`by=${TODAY}`)).toBe(`by must be after today (${TODAY})`);
     expect(refuse('by=2046-01-01')).toMatch(/at most 3653 days ahead/);
-    for (const q of ['items=5&history=0', 'items=5&history=x', 'items=5&history=5000']) expect(refuse(q)).toMatch(/^history must be a whole number of days/);
+    for (const q of ['items=5&history=0', 'items=5&history=x', 'items=5&history=5000'])
+      expect(refuse(q)).toMatch(/^history must be a whole number of days/);
   });
 });
 
@@ -127,10 +149,17 @@ describe('GET /api/boards/:boardId/forecast', () => {
 
   async function importBoard(h: History): Promise<string> {
     const file = {
-      format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(),
-      board: { id: 'b_old', name: 'Forecast', code: 'AAAAAA', revision: h.events.length }, events: h.events
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      exportedAt: new Date().toISOString(),
+      board: { id: 'b_old', name: 'Forecast', code: 'AAAAAA', revision: h.events.length },
+      events: h.events
     };
-    const res = await fetch(`${t.url}/api/import?format=kanbridge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(file) });
+    const res = await fetch(`${t.url}/api/import?format=kanbridge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(file)
+    });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
   }
@@ -142,25 +171,46 @@ describe('GET /api/boards/:boardId/forecast', () => {
     const when = await api(t.url, 'GET', `/api/boards/${id}/forecast?items=84&history=84`);
     expect(when.status).toBe(200);
     expect(when.body).toEqual({
-      runs: 10_000, history: { from: addDays(today, -27), to: today }, when: [50, 70, 85, 95].map((p) => ({ p, date: addDays(today, 28) }))
+      runs: 10_000,
+      history: { from: addDays(today, -27), to: today },
+      when: [50, 70, 85, 95].map((p) => ({ p, date: addDays(today, 28) }))
     });
     const howMany = await api(t.url, 'GET', `/api/boards/${id}/forecast?by=${addDays(today, 28)}`);
     expect(howMany.status).toBe(200);
-    expect(howMany.body).toEqual({ runs: 10_000, history: { from: addDays(today, -27), to: today }, howMany: [50, 70, 85, 95].map((p) => ({ p, items: 84 })) });
+    expect(howMany.body).toEqual({
+      runs: 10_000,
+      history: { from: addDays(today, -27), to: today },
+      howMany: [50, 70, 85, 95].map((p) => ({ p, items: 84 }))
+    });
     // history=28 ends today too and starts 27 days back.
-    expect((await api<{ history: unknown }>(t.url, 'GET', `/api/boards/${id}/forecast?items=84&history=28`)).body.history).toEqual({ from: addDays(today, -27), to: today });
+    expect((await api<{ history: unknown }>(t.url, 'GET', `/api/boards/${id}/forecast?items=84&history=28`)).body.history).toEqual({
+      from: addDays(today, -27),
+      to: today
+    });
   });
 
   it('gives the portfolio a schedule status from the forecast of the remaining cards', async () => {
     const now = Date.now();
     const today = dayOf(now);
     const h = steady(now, 28, () => 3);
-    h.project({ budget: 1000, currency: 'EUR', plannedStart: addDays(today, -27), plannedEnd: addDays(today, 10), actualCost: 100, thresholds: { green: 0.95, amber: 0.85 } });
+    h.project({
+      budget: 1000,
+      currency: 'EUR',
+      plannedStart: addDays(today, -27),
+      plannedEnd: addDays(today, 10),
+      actualCost: 100,
+      thresholds: { green: 0.95, amber: 0.85 }
+    });
     for (let i = 0; i < 30; i++) h.create(`Open ${i}`, 'To do');
     const id = await importBoard(h);
     const res = await api<{ boards: { boardId: string; schedule: unknown }[] }>(t.url, 'GET', '/api/portfolio');
     expect(res.body.boards.find((b) => b.boardId === id)!.schedule).toEqual({
-      remaining: 30, plannedEnd: addDays(today, 10), p50: addDays(today, 10), p85: addDays(today, 10), status: 'green', reason: null
+      remaining: 30,
+      plannedEnd: addDays(today, 10),
+      p50: addDays(today, 10),
+      p85: addDays(today, 10),
+      status: 'green',
+      reason: null
     });
   });
 
@@ -170,7 +220,11 @@ describe('GET /api/boards/:boardId/forecast', () => {
     const bad = await api<{ error: { code: string; message: string } }>(t.url, 'GET', `/api/boards/${id}/forecast?items=none`);
     expect(bad.status).toBe(400);
     expect(bad.body.error).toEqual({ code: 'INVALID', message: 'items must be a whole number of cards from 1 to 100000' });
-    const none = await api<{ error: { code: string; message: string; details: { needed: number; found: number } } }>(t.url, 'GET', `/api/boards/${id}/forecast?items=10`);
+    const none = await api<{ error: { code: string; message: string; details: { needed: number; found: number } } }>(
+      t.url,
+      'GET',
+      `/api/boards/${id}/forecast?items=10`
+    );
     expect(none.status).toBe(422);
     expect(none.body.error.code).toBe('NOT_ENOUGH_HISTORY');
     expect(none.body.error.message).toMatch(/needs at least 5 cards finished in its history window/);

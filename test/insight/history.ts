@@ -3,9 +3,26 @@
  * `evolve`, stamped with a clock the test sets, so logs are ones the service could have written.
  */
 import {
-  decide, decideCreateBoard, emptyBoard, evolve, newCardId, newColumnId,
-  type Actor, type BoardEvent, type BoardId, type BoardState, type CardFields, type CardId, type Code,
-  type ColumnId, type Command, type EventBody, type OpId, type ProjectFigures, type Source, type Stage
+  decide,
+  decideCreateBoard,
+  emptyBoard,
+  evolve,
+  newCardId,
+  newColumnId,
+  type Actor,
+  type BoardEvent,
+  type BoardId,
+  type BoardState,
+  type CardFields,
+  type CardId,
+  type Code,
+  type ColumnId,
+  type Command,
+  type EventBody,
+  type OpId,
+  type ProjectFigures,
+  type Source,
+  type Stage
 } from '../../src/lib/domain';
 
 type ColumnSpec = string | { name: string; wipLimit?: number | null };
@@ -27,7 +44,11 @@ export class History {
   constructor(columns: ColumnSpec[], start: string, name = 'Insight test', boardId = 'b_insight') {
     this.state = emptyBoard(boardId as BoardId);
     this.#clock = Date.parse(start);
-    const d = decideCreateBoard(name, columns.map((c) => (typeof c === 'string' ? { name: c } : c)), this.#ctx());
+    const d = decideCreateBoard(
+      name,
+      columns.map((c) => (typeof c === 'string' ? { name: c } : c)),
+      this.#ctx()
+    );
     if (!d.ok) throw new Error(d.rejection.message);
     this.#append(d.events);
   }
@@ -100,8 +121,13 @@ export class History {
   #append(bodies: EventBody[], opId = 'op-create-board') {
     for (const body of bodies) {
       const e = {
-        ...body, boardId: this.state.id, revision: this.state.revision + 1, at: new Date(this.#clock).toISOString(),
-        source: this.#source, actor: { ...this.#actor }, opId: opId as OpId
+        ...body,
+        boardId: this.state.id,
+        revision: this.state.revision + 1,
+        at: new Date(this.#clock).toISOString(),
+        source: this.#source,
+        actor: { ...this.#actor },
+        opId: opId as OpId
       } as BoardEvent;
       evolve(this.state, e);
       this.events.push(e);

@@ -74,7 +74,10 @@ describe('flow metrics from a hand-built log', () => {
     ]);
     // Only Doing has a limit, so there is no board-wide limit to hold the two cards against.
     expect(m.summary).toMatchObject({ wip: 2, wipLimit: null, columnsOverLimit: 0, overLimit: false, aging: null, sle: null });
-    expect(m.summary.wipByColumn.map((c) => [c.name, c.count, c.wipLimit, c.over])).toEqual([['Doing', 1, 3, false], ['Review', 1, null, false]]);
+    expect(m.summary.wipByColumn.map((c) => [c.name, c.count, c.wipLimit, c.over])).toEqual([
+      ['Doing', 1, 3, false],
+      ['Review', 1, null, false]
+    ]);
   });
 
   it('rates completion against the work committed in the period, and due dates against the date at done', () => {
@@ -91,7 +94,10 @@ describe('flow metrics from a hand-built log', () => {
     expect(past.cycleTime.items.map((i) => i.title)).toEqual([]);
     // Oldest first within a column: D started an hour before C. Ages run to 23:59:59.999.
     expect(past.aging.items.map((i) => [i.title, i.column, i.days])).toEqual([
-      ['J', 'Doing', 8.62], ['D', 'Doing', 3.54], ['C', 'Doing', 3.5], ['A', 'Review', 2.62]
+      ['J', 'Doing', 8.62],
+      ['D', 'Doing', 3.54],
+      ['C', 'Doing', 3.5],
+      ['A', 'Review', 2.62]
     ]);
     expect(past.cfd.days).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05']);
   });
@@ -99,7 +105,10 @@ describe('flow metrics from a hand-built log', () => {
   it('stops the days at now when the period runs into the future', () => {
     const future = boardMetrics(h.events, { from: '2026-03-09', to: '2026-03-22' }, now);
     expect(future.cfd.days.at(-1)).toBe('2026-03-15');
-    expect(future.throughput.map((w) => [w.week, w.count, w.partial])).toEqual([['2026-03-09', 3, false], ['2026-03-16', 0, false]]);
+    expect(future.throughput.map((w) => [w.week, w.count, w.partial])).toEqual([
+      ['2026-03-09', 3, false],
+      ['2026-03-16', 0, false]
+    ]);
   });
 
   it('marks the weeks a period covers only in part', () => {

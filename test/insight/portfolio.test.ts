@@ -5,15 +5,37 @@ import { portfolioTable } from '../../src/lib/insight/tables';
 
 function row(name: string, over: Partial<PortfolioRow> = {}): PortfolioRow {
   return {
-    boardId: `b_${name.toLowerCase()}`, name, code: 'AAAAAA', throughput: 0, medianCycleTime: null, wip: 0, wipLimit: null,
-    columnsOverLimit: 0, aging: 0, completion: { hits: 0, of: 0, rate: null }, dueDates: { hits: 0, of: 0, rate: null }, earnedValue: null, schedule: null,
+    boardId: `b_${name.toLowerCase()}`,
+    name,
+    code: 'AAAAAA',
+    throughput: 0,
+    medianCycleTime: null,
+    wip: 0,
+    wipLimit: null,
+    columnsOverLimit: 0,
+    aging: 0,
+    completion: { hits: 0, of: 0, rate: null },
+    dueDates: { hits: 0, of: 0, rate: null },
+    earnedValue: null,
+    schedule: null,
     ...over
   };
 }
 
 const ev = (status: 'green' | 'amber' | 'red', spi: number) => ({
-  currency: 'EUR', budget: 100, plannedStart: '2026-01-01', plannedEnd: '2026-12-31', complete: 0.5, weightedBy: 'count' as const,
-  pv: 50, ev: 50 * spi, ac: 40, spi, cpi: 1.25, status, thresholds: { green: 0.95, amber: 0.85 }
+  currency: 'EUR',
+  budget: 100,
+  plannedStart: '2026-01-01',
+  plannedEnd: '2026-12-31',
+  complete: 0.5,
+  weightedBy: 'count' as const,
+  pv: 50,
+  ev: 50 * spi,
+  ac: 40,
+  spi,
+  cpi: 1.25,
+  status,
+  thresholds: { green: 0.95, amber: 0.85 }
 });
 
 const rows = [
@@ -43,13 +65,21 @@ describe('portfolio sorting and filtering', () => {
 
 describe('CSV', () => {
   it('quotes what needs quoting and defuses formulas', () => {
-    const csv = toCsv({ headers: ['a', 'b', 'c', 'd'], rows: [['x, y', 'say "hi"', '=SUM(A1)', null], [1.5, true, 'line\nbreak', '-3 bugs']] });
+    const csv = toCsv({
+      headers: ['a', 'b', 'c', 'd'],
+      rows: [
+        ['x, y', 'say "hi"', '=SUM(A1)', null],
+        [1.5, true, 'line\nbreak', '-3 bugs']
+      ]
+    });
     expect(csv).toBe('a,b,c,d\r\n"x, y","say ""hi""",\'=SUM(A1),\r\n1.5,true,"line\nbreak",\'-3 bugs\r\n');
   });
 
   it('writes the portfolio with the figures the page shows', () => {
     const lines = toCsv(portfolioTable(rows)).split('\r\n');
-    expect(lines[0]).toBe('Board,Throughput,Median cycle time (days),WIP,WIP limit,Columns over limit,Aging cards,Completion %,Due dates hit %,Currency,PV,EV,AC,SPI,CPI,Status,Remaining cards,Forecast finish (85%),Planned end,Schedule');
+    expect(lines[0]).toBe(
+      'Board,Throughput,Median cycle time (days),WIP,WIP limit,Columns over limit,Aging cards,Completion %,Due dates hit %,Currency,PV,EV,AC,SPI,CPI,Status,Remaining cards,Forecast finish (85%),Planned end,Schedule'
+    );
     expect(lines[2]).toBe('Mobile,3,9.5,0,,0,0,,,EUR,50,35,40,0.7,1.25,red,,,,');
   });
 });

@@ -29,11 +29,21 @@ describe('schedule status from the forecast', () => {
   it('is green when the 85% date of the remaining work is on or before the planned end', () => {
     // 30 cards at exactly 3 a day: 10 days from today in every run.
     const s = scheduleForecast(board(30).events, { plannedEnd: addDays(TODAY, 10) }, NOW);
-    expect(s).toEqual({ remaining: 30, plannedEnd: addDays(TODAY, 10), p50: addDays(TODAY, 10), p85: addDays(TODAY, 10), status: 'green', reason: null });
+    expect(s).toEqual({
+      remaining: 30,
+      plannedEnd: addDays(TODAY, 10),
+      p50: addDays(TODAY, 10),
+      p85: addDays(TODAY, 10),
+      status: 'green',
+      reason: null
+    });
   });
 
   it('is red when even the 50% date is after the planned end', () => {
-    expect(scheduleForecast(board(30).events, { plannedEnd: addDays(TODAY, 9) }, NOW)).toMatchObject({ p85: addDays(TODAY, 10), status: 'red' });
+    expect(scheduleForecast(board(30).events, { plannedEnd: addDays(TODAY, 9) }, NOW)).toMatchObject({
+      p85: addDays(TODAY, 10),
+      status: 'red'
+    });
   });
 
   it('is green with nothing left to do, and says when there is too little history instead of a status', () => {
@@ -42,7 +52,12 @@ describe('schedule status from the forecast', () => {
     expect(scheduleForecast(done.events, { plannedEnd: TODAY }, NOW)).toMatchObject({ remaining: 0, status: 'green' });
     done.create('Next', 'To do');
     expect(scheduleForecast(done.events, { plannedEnd: TODAY }, NOW)).toEqual({
-      remaining: 1, plannedEnd: TODAY, p50: null, p85: null, status: null, reason: 'not enough history (1 of 5 finished cards in the last 84 days)'
+      remaining: 1,
+      plannedEnd: TODAY,
+      p50: null,
+      p85: null,
+      status: null,
+      reason: 'not enough history (1 of 5 finished cards in the last 84 days)'
     });
   });
 });

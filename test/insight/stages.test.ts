@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  columnStage, decide, decideCreateBoard, defaultStage, newCardId, newColumnId, replay,
-  type BoardEvent, type Code, type ColumnId, type OpId, type ProjectFigures
+  columnStage,
+  decide,
+  decideCreateBoard,
+  defaultStage,
+  newCardId,
+  newColumnId,
+  replay,
+  type BoardEvent,
+  type Code,
+  type ColumnId,
+  type OpId,
+  type ProjectFigures
 } from '../../src/lib/domain';
 import { commandSchema } from '../../src/lib/protocol';
 import { boardMetrics } from '../../src/lib/insight/board-metrics';
@@ -14,9 +24,21 @@ const op = 'op-stage-0001' as OpId;
 
 describe('column stages', () => {
   it('defaults: the last column is done, queue-like names are todo, the rest in progress', () => {
-    const d = decideCreateBoard('B', ['Backlog', 'Ready', 'Doing', 'Review', 'Done'].map((name) => ({ name })), ctx);
-    expect(d.ok && d.events[0].type === 'boardCreated' && d.events[0].columns.map((c) => c.stage)).toEqual(['todo', 'todo', 'doing', 'doing', 'done']);
-    expect(['To do', 'todo', 'TO-DO', 'Inbox', 'Product backlog', 'Next up'].map((n) => defaultStage(n, false))).toEqual(Array(6).fill('todo'));
+    const d = decideCreateBoard(
+      'B',
+      ['Backlog', 'Ready', 'Doing', 'Review', 'Done'].map((name) => ({ name })),
+      ctx
+    );
+    expect(d.ok && d.events[0].type === 'boardCreated' && d.events[0].columns.map((c) => c.stage)).toEqual([
+      'todo',
+      'todo',
+      'doing',
+      'doing',
+      'done'
+    ]);
+    expect(['To do', 'todo', 'TO-DO', 'Inbox', 'Product backlog', 'Next up'].map((n) => defaultStage(n, false))).toEqual(
+      Array(6).fill('todo')
+    );
     expect(['Ready for review', 'Dev done', 'Build', 'Shipped'].map((n) => defaultStage(n, false))).toEqual(Array(4).fill('doing'));
     expect(defaultStage('Backlog', true)).toBe('done');
   });
@@ -32,7 +54,12 @@ describe('column stages', () => {
     h.run({ type: 'addColumn', name: 'Archive' }).run({ type: 'addColumn', name: 'Inbox', index: 0 });
     h.run({ type: 'addColumn', name: 'Parked', stage: 'todo' });
     expect(h.state.columns.map((c) => [c.name, c.stage])).toEqual([
-      ['Inbox', 'todo'], ['To do', 'todo'], ['Doing', 'doing'], ['Done', 'done'], ['Archive', 'doing'], ['Parked', 'todo']
+      ['Inbox', 'todo'],
+      ['To do', 'todo'],
+      ['Doing', 'doing'],
+      ['Done', 'done'],
+      ['Archive', 'doing'],
+      ['Parked', 'todo']
     ]);
   });
 
@@ -41,7 +68,10 @@ describe('column stages', () => {
     h.stage('Doing', 'done');
     expect(h.events.at(-1)).toMatchObject({ type: 'columnStageSet', columnId: h.col('Doing'), stage: 'done' });
     expect(h.state.columns[1].stage).toBe('done');
-    expect(decide(h.state, { type: 'setColumnStage', opId: op, columnId: h.col('Doing'), stage: 'done' }, ctx)).toEqual({ ok: true, events: [] });
+    expect(decide(h.state, { type: 'setColumnStage', opId: op, columnId: h.col('Doing'), stage: 'done' }, ctx)).toEqual({
+      ok: true,
+      events: []
+    });
     const missing = decide(h.state, { type: 'setColumnStage', opId: op, columnId: 'l_nothing' as ColumnId, stage: 'todo' }, ctx);
     expect(missing.ok || missing.rejection.code).toBe('NOT_FOUND');
     expect(replay(h.state.id, h.events)).toEqual(h.state);
@@ -56,14 +86,21 @@ describe('column stages', () => {
     const h = new History(['To do', 'Build', 'Test', 'Done'], '2026-03-02T09:00:00Z');
     h.create('A', 'To do').at('2026-03-03T09:00:00Z').move('A', 'Test');
     h.at('2026-03-04T09:00:00Z').move('A', 'Done');
-    h.at('2026-03-05T09:00:00Z').run({ type: 'removeColumn', columnId: h.col('Test') }).run({ type: 'removeColumn', columnId: h.col('Build') });
+    h.at('2026-03-05T09:00:00Z')
+      .run({ type: 'removeColumn', columnId: h.col('Test') })
+      .run({ type: 'removeColumn', columnId: h.col('Build') });
     const cols = workflow(h.events);
     expect(cols.map((c) => [c.name, c.stage, c.removed])).toEqual([
-      ['To do', 'todo', false], ['Done', 'done', false], ['Test', 'doing', true], ['Build', 'doing', true]
+      ['To do', 'todo', false],
+      ['Done', 'done', false],
+      ['Test', 'doing', true],
+      ['Build', 'doing', true]
     ]);
     const m = boardMetrics(h.events, { from: '2026-03-02', to: '2026-03-06' }, Date.parse('2026-03-07T00:00:00Z'));
     expect(m.cfd.series.map((s) => [s.name, s.counts])).toEqual([
-      ['To do', [1, 0, 0, 0, 0]], ['Done', [0, 0, 1, 1, 1]], ['Test', [0, 1, 0, 0, 0]]
+      ['To do', [1, 0, 0, 0, 0]],
+      ['Done', [0, 0, 1, 1, 1]],
+      ['Test', [0, 1, 0, 0, 0]]
     ]);
     expect(m.cycleTime.items.map((i) => i.days)).toEqual([1]);
   });
@@ -71,7 +108,11 @@ describe('column stages', () => {
 
 describe('project figures', () => {
   const figures: ProjectFigures = {
-    budget: 50_000, currency: 'EUR', plannedStart: '2026-03-01', plannedEnd: '2026-06-30', actualCost: 12_000,
+    budget: 50_000,
+    currency: 'EUR',
+    plannedStart: '2026-03-01',
+    plannedEnd: '2026-06-30',
+    actualCost: 12_000,
     thresholds: { green: 0.95, amber: 0.85 }
   };
 

@@ -37,14 +37,17 @@ describe('periods', () => {
     expect(parsePeriod(null, '2026-01-31', now)).toEqual({ ok: true, period: { from: '2025-11-09', to: '2026-01-31' } });
   });
 
-  it('starts a young board\'s default period on its first day, but never more than twelve weeks back', () => {
+  it("starts a young board's default period on its first day, but never more than twelve weeks back", () => {
     expect(parsePeriod(null, null, now, '2026-03-14')).toEqual({ ok: true, period: { from: '2026-03-14', to: '2026-03-15' } });
     expect(parsePeriod(null, null, now, '2026-03-15')).toEqual({ ok: true, period: { from: '2026-03-15', to: '2026-03-15' } });
     expect(parsePeriod(null, null, now, '2025-01-01')).toEqual({ ok: true, period: { from: '2025-12-22', to: '2026-03-15' } });
     // An explicit from wins, and a board made after the asked end keeps twelve weeks.
     expect(parsePeriod('2026-03-01', null, now, '2026-03-14')).toEqual({ ok: true, period: { from: '2026-03-01', to: '2026-03-15' } });
     expect(parsePeriod(null, '2026-01-31', now, '2026-03-14')).toEqual({ ok: true, period: { from: '2025-11-09', to: '2026-01-31' } });
-    expect(periodOrDefault('x', null, now, '2026-03-14')).toEqual({ period: { from: '2026-03-14', to: '2026-03-15' }, error: 'from must be a date (YYYY-MM-DD)' });
+    expect(periodOrDefault('x', null, now, '2026-03-14')).toEqual({
+      period: { from: '2026-03-14', to: '2026-03-15' },
+      error: 'from must be a date (YYYY-MM-DD)'
+    });
   });
 
   it('refuses bad dates, reversed and overlong periods with a reason', () => {
@@ -57,8 +60,13 @@ describe('periods', () => {
 describe('histogram', () => {
   it('bins by whole days from 0, each bin including its lower edge', () => {
     expect(histogram([0, 0.25, 2, 3.13, 4.5, 6.08])).toEqual([
-      { from: 0, to: 1, count: 2 }, { from: 1, to: 2, count: 0 }, { from: 2, to: 3, count: 1 }, { from: 3, to: 4, count: 1 },
-      { from: 4, to: 5, count: 1 }, { from: 5, to: 6, count: 0 }, { from: 6, to: 7, count: 1 }
+      { from: 0, to: 1, count: 2 },
+      { from: 1, to: 2, count: 0 },
+      { from: 2, to: 3, count: 1 },
+      { from: 3, to: 4, count: 1 },
+      { from: 4, to: 5, count: 1 },
+      { from: 5, to: 6, count: 0 },
+      { from: 6, to: 7, count: 1 }
     ]);
     expect(histogram([])).toEqual([]);
   });
@@ -75,7 +83,10 @@ describe('histogram', () => {
 describe('a page period', () => {
   it('falls back to the default period, keeping the reason', () => {
     const now = Date.parse('2026-03-15T12:00:00Z');
-    expect(periodOrDefault('2026-03-10', '2026-03-01', now)).toEqual({ period: { from: '2025-12-22', to: '2026-03-15' }, error: 'from must not be after to' });
+    expect(periodOrDefault('2026-03-10', '2026-03-01', now)).toEqual({
+      period: { from: '2025-12-22', to: '2026-03-15' },
+      error: 'from must not be after to'
+    });
     expect(periodOrDefault('2026-03-01', '2026-03-10', now)).toEqual({ period: { from: '2026-03-01', to: '2026-03-10' }, error: null });
   });
 });

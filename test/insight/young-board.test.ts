@@ -17,16 +17,23 @@ async function boardMadeAgo(days: number): Promise<string> {
   const h = new History(['To do', 'Doing', 'Done'], new Date(Date.now() - days * DAY_MS).toISOString());
   h.create('First', 'To do');
   const file = {
-    format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(),
-    board: { id: 'b_old', name: 'Young', code: 'AAAAAA', revision: h.events.length }, events: h.events
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date().toISOString(),
+    board: { id: 'b_old', name: 'Young', code: 'AAAAAA', revision: h.events.length },
+    events: h.events
   };
-  const res = await fetch(`${t.url}/api/import?format=kanbridge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(file) });
+  const res = await fetch(`${t.url}/api/import?format=kanbridge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(file)
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
 
 describe('young boards', () => {
-  it('defaults the period to the board\'s first day when it is younger than twelve weeks', async () => {
+  it("defaults the period to the board's first day when it is younger than twelve weeks", async () => {
     const today = dayOf(Date.now());
     const id = await boardMadeAgo(3);
     const m = await api<BoardMetrics>(t.url, 'GET', `/api/boards/${id}/metrics`);

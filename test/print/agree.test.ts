@@ -18,7 +18,13 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { BoardState, Card, CardId, Code, Column, ColumnId, BoardId } from '../../src/lib/domain';
 import { localDate } from '../../src/lib/print/date';
 import {
-  describeBoardSign, describeCard, describeColumnSign, textBox, type Box, type Description, type TextLine
+  describeBoardSign,
+  describeCard,
+  describeColumnSign,
+  textBox,
+  type Box,
+  type Description,
+  type TextLine
 } from '../../src/lib/print/describe';
 import { LAYOUTS, LAYOUT_IDS, PT_PER_MM, slotBox, type LayoutId } from '../../src/lib/print/layouts';
 import { tableMeasure } from '../../src/lib/print/measure';
@@ -46,11 +52,22 @@ const TITLES = [
 
 function card(i: number, title: string): Card {
   return {
-    id: `c_${i}` as CardId, code: `K${String(i).padStart(2, '0')}QR7X` as Code, title, description: '',
-    assignee: i % 2 ? 'Marguerite Okonkwo-Lindqvist' : '', tags: i % 3 ? ['billing', 'q4', 'customer-facing'] : [],
-    due: i % 4 === 1 ? '2026-12-15' : null, estimate: i % 3 === 0 ? 5 : null, columnId: 'l_1' as ColumnId,
-    rank: `a${i}`, archived: false, createdAt: '2026-11-20T10:00:00.000Z', revision: 3 + i,
-    printedFieldsRevision: 3, printedRevision: null, printedAt: null
+    id: `c_${i}` as CardId,
+    code: `K${String(i).padStart(2, '0')}QR7X` as Code,
+    title,
+    description: '',
+    assignee: i % 2 ? 'Marguerite Okonkwo-Lindqvist' : '',
+    tags: i % 3 ? ['billing', 'q4', 'customer-facing'] : [],
+    due: i % 4 === 1 ? '2026-12-15' : null,
+    estimate: i % 3 === 0 ? 5 : null,
+    columnId: 'l_1' as ColumnId,
+    rank: `a${i}`,
+    archived: false,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    revision: 3 + i,
+    printedFieldsRevision: 3,
+    printedRevision: null,
+    printedAt: null
   };
 }
 
@@ -61,8 +78,15 @@ const COLUMNS: Column[] = [
   { id: 'l_3' as ColumnId, name: 'Shipped', code: 'COL3SHP' as Code, wipLimit: 12, wipHard: false }
 ];
 const BOARD: BoardState = {
-  id: 'b_agree' as BoardId, code: 'BRD7AGR' as Code, name: 'Platform team — customer onboarding', revision: 42,
-  createdAt: '', updatedAt: '', columns: COLUMNS, cards: Object.fromEntries(CARDS.map((c) => [c.id, c])), order: {}
+  id: 'b_agree' as BoardId,
+  code: 'BRD7AGR' as Code,
+  name: 'Platform team — customer onboarding',
+  revision: 42,
+  createdAt: '',
+  updatedAt: '',
+  columns: COLUMNS,
+  cards: Object.fromEntries(CARDS.map((c) => [c.id, c])),
+  order: {}
 };
 
 /** Each item's description and where the item's top-left corner sits on which page (mm). */
@@ -87,12 +111,22 @@ interface Word extends Box {
 async function wordsOf(file: string): Promise<Word[][]> {
   const html = path.join(dir, `${path.basename(file)}.html`);
   await run('pdftotext', ['-bbox-layout', file, html]);
-  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-  return readFileSync(html, 'utf8').split('<page ').slice(1).map((page) =>
-    [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => {
-      const [x0, y0, x1, y1] = m.slice(1, 5).map((v) => Number(v) / PT_PER_MM);
-      return { x: x0, y: y0, w: x1 - x0, h: y1 - y0, text: unescape(m[5]) };
-    }));
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
+  return readFileSync(html, 'utf8')
+    .split('<page ')
+    .slice(1)
+    .map((page) =>
+      [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => {
+        const [x0, y0, x1, y1] = m.slice(1, 5).map((v) => Number(v) / PT_PER_MM);
+        return { x: x0, y: y0, w: x1 - x0, h: y1 - y0, text: unescape(m[5]) };
+      })
+    );
 }
 
 /** The PDF's words that make up `line` (same row, within its extent) and the box round them. */
@@ -100,8 +134,9 @@ function drawnLine(words: Word[], line: TextLine, ox: number, oy: number): { tex
   const want = textBox(line);
   const top = oy + want.y;
   const left = ox + want.x;
-  const mine = words.filter((w) =>
-    Math.abs(w.y + w.h / 2 - (top + want.h / 2)) < want.h / 4 && w.x > left - 1 && w.x + w.w < left + want.w + 1);
+  const mine = words.filter(
+    (w) => Math.abs(w.y + w.h / 2 - (top + want.h / 2)) < want.h / 4 && w.x > left - 1 && w.x + w.w < left + want.w + 1
+  );
   if (!mine.length) return { text: '', box: { x: NaN, y: NaN, w: NaN, h: NaN } };
   const x0 = Math.min(...mine.map((w) => w.x));
   const y0 = Math.min(...mine.map((w) => w.y));
@@ -112,8 +147,10 @@ function drawnLine(words: Word[], line: TextLine, ox: number, oy: number): { tex
 
 function expectClose(actual: Box, expected: Box, what: string): void {
   for (const k of ['x', 'y', 'w', 'h'] as const) {
-    expect(Math.abs(actual[k] - expected[k]), `${what}: ${k} is ${actual[k].toFixed(2)} mm, described ${expected[k].toFixed(2)} mm`)
-      .toBeLessThanOrEqual(TOLERANCE_MM);
+    expect(
+      Math.abs(actual[k] - expected[k]),
+      `${what}: ${k} is ${actual[k].toFixed(2)} mm, described ${expected[k].toFixed(2)} mm`
+    ).toBeLessThanOrEqual(TOLERANCE_MM);
   }
 }
 
@@ -158,7 +195,12 @@ describe('the PDF draws what the description says', () => {
       const mine = rects.filter((r) => r.page === page && r.x >= x && r.y >= y && r.x < x + d.w && r.y < y + d.h);
       const qx0 = Math.min(...mine.map((r) => r.x));
       const qy0 = Math.min(...mine.map((r) => r.y));
-      const qr = { x: qx0 - x, y: qy0 - y, w: Math.max(...mine.map((r) => r.x + r.w)) - qx0, h: Math.max(...mine.map((r) => r.y + r.h)) - qy0 };
+      const qr = {
+        x: qx0 - x,
+        y: qy0 - y,
+        w: Math.max(...mine.map((r) => r.x + r.w)) - qx0,
+        h: Math.max(...mine.map((r) => r.y + r.h)) - qy0
+      };
       expectClose(qr, d.qr, `${name} QR symbol`);
     }
     // Everything the job holds was checked: one description per item, on the PDF's pages.
@@ -172,7 +214,11 @@ describe('the PDF draws what the description says', () => {
       const ctx = { origin: PUBLIC_URL, boardName: BOARD.name, printedOn: '2026-11-26' };
       const d = describeCard(layout, card(1, 'Shipped Shipped Shipped Shipped Shipped Shipped'), ctx, fontMeasure);
       expect(d.title.lines.join(' ').length).toBeGreaterThan(0);
-      for (const line of d.title.lines) expect(line.text.split(' ').every((w) => w === 'Shipped'), `${id}: ${line.text}`).toBe(true);
+      for (const line of d.title.lines)
+        expect(
+          line.text.split(' ').every((w) => w === 'Shipped'),
+          `${id}: ${line.text}`
+        ).toBe(true);
     }
   });
 });
@@ -193,7 +239,9 @@ describe('the preview measures text as the PDF does', () => {
       const font = fontkit.create(readFileSync(require.resolve(file))) as fontkit.Font;
       for (const cp of font.characterSet) {
         const ch = String.fromCodePoint(cp);
-        expect(tableMeasure.widthEm(ch, weight), `${weight} U+${cp.toString(16)}`).toBe(font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm);
+        expect(tableMeasure.widthEm(ch, weight), `${weight} U+${cp.toString(16)}`).toBe(
+          font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm
+        );
       }
     }
   });

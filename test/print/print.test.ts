@@ -17,9 +17,23 @@ import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader';
 import {
-  CROCKFORD, cardsInOrder, decide, decideCreateBoard, emptyBoard, evolve, needsReprint,
-  type BoardEvent, type BoardId, type BoardState, type CardId, type Code, type ColumnId,
-  type Command, type DecideContext, type Decision, type OpId
+  CROCKFORD,
+  cardsInOrder,
+  decide,
+  decideCreateBoard,
+  emptyBoard,
+  evolve,
+  needsReprint,
+  type BoardEvent,
+  type BoardId,
+  type BoardState,
+  type CardId,
+  type Code,
+  type ColumnId,
+  type Command,
+  type DecideContext,
+  type Decision,
+  type OpId
 } from '../../src/lib/domain';
 import { encodePayload, parsePayload, type Payload } from '../../src/lib/qr/payload';
 import { LAYOUTS, LAYOUT_IDS, mm, pageCount, slotBox, type LayoutId } from '../../server/print/layouts';
@@ -73,8 +87,13 @@ class TestBoard {
     if (!decision.ok) throw new Error(`rejected: ${decision.rejection.message}`);
     for (const body of decision.events) {
       const event = {
-        ...body, boardId: this.id, revision: this.state.revision + 1, at: '2026-11-20T10:00:00.000Z',
-        source: 'api', actor: { id: 'u_test', name: 'Test' }, opId: `op_${++this.ops}` as OpId
+        ...body,
+        boardId: this.id,
+        revision: this.state.revision + 1,
+        at: '2026-11-20T10:00:00.000Z',
+        source: 'api',
+        actor: { id: 'u_test', name: 'Test' },
+        opId: `op_${++this.ops}` as OpId
       } as BoardEvent;
       evolve(this.state, event);
     }
@@ -124,16 +143,22 @@ const TAGS = [[], ['backend'], ['frontend', 'a11y'], ['срочно', '客户'],
 /** The print-test board: 50 live cards (one more archived), 10 printed, 2 of those changed since. */
 function buildBoard(): { state: BoardState; printed: CardId[]; reprint: CardId[] } {
   const b = new TestBoard().create('Platform team — Sprint 42', [
-    { name: 'Backlog' }, { name: 'To do' }, { name: 'In progress', wipLimit: 8 }, { name: 'Review', wipLimit: 3, wipHard: true }, { name: 'Done' }
+    { name: 'Backlog' },
+    { name: 'To do' },
+    { name: 'In progress', wipLimit: 8 },
+    { name: 'Review', wipLimit: 3, wipHard: true },
+    { name: 'Done' }
   ]);
   b.do({ type: 'addColumn', name: 'レビュー待ち / 待审核' });
   const targets = ['Backlog', 'To do', 'In progress', 'Done', 'Backlog', 'To do'];
   for (let i = 0; i < 51; i++) {
-    const title = i % 7 === 6 ? LONG_TITLES[(i / 7) % LONG_TITLES.length | 0] : TITLES[i % TITLES.length];
+    const title = i % 7 === 6 ? LONG_TITLES[((i / 7) % LONG_TITLES.length) | 0] : TITLES[i % TITLES.length];
     b.do({
-      type: 'createCard', title: `${title}${i >= TITLES.length && i % 7 !== 6 ? ` ${i}` : ''}`,
+      type: 'createCard',
+      title: `${title}${i >= TITLES.length && i % 7 !== 6 ? ` ${i}` : ''}`,
       columnId: b.column(i < 3 ? 'Review' : targets[i % targets.length]),
-      assignee: ASSIGNEES[i % ASSIGNEES.length], tags: TAGS[i % TAGS.length],
+      assignee: ASSIGNEES[i % ASSIGNEES.length],
+      tags: TAGS[i % TAGS.length],
       due: i % 3 === 0 ? `2026-12-${String((i % 28) + 1).padStart(2, '0')}` : null,
       estimate: i % 4 === 0 ? (i % 13) + 1 : null,
       override: true
@@ -174,8 +199,22 @@ async function pageSizes(file: string): Promise<[number, number][]> {
 
 async function textIn(file: string, page: number, box: { x: number; y: number; w: number; h: number }): Promise<string> {
   const { stdout } = await run('pdftotext', [
-    '-r', '72', '-x', String(Math.floor(box.x)), '-y', String(Math.floor(box.y)), '-W', String(Math.ceil(box.w)), '-H', String(Math.ceil(box.h)),
-    '-f', String(page + 1), '-l', String(page + 1), file, '-'
+    '-r',
+    '72',
+    '-x',
+    String(Math.floor(box.x)),
+    '-y',
+    String(Math.floor(box.y)),
+    '-W',
+    String(Math.ceil(box.w)),
+    '-H',
+    String(Math.ceil(box.h)),
+    '-f',
+    String(page + 1),
+    '-l',
+    String(page + 1),
+    file,
+    '-'
   ]);
   return stdout;
 }
@@ -215,9 +254,16 @@ function rgba(img: Gray, x0 = 0, y0 = 0, w = img.width, h = img.height): Uint8Cl
 async function rasterise(file: string, pages: number, dpi: number): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmp, `r${dpi}-`));
   const half = Math.ceil(pages / 2);
-  const ranges = pages > 1 ? [[1, half], [half + 1, pages]] : [[1, 1]];
-  await Promise.all(ranges.map(([f, l]) =>
-    run('pdftoppm', ['-r', String(dpi), '-gray', '-f', String(f), '-l', String(l), file, path.join(dir, 'p')])));
+  const ranges =
+    pages > 1
+      ? [
+          [1, half],
+          [half + 1, pages]
+        ]
+      : [[1, 1]];
+  await Promise.all(
+    ranges.map(([f, l]) => run('pdftoppm', ['-r', String(dpi), '-gray', '-f', String(f), '-l', String(l), file, path.join(dir, 'p')]))
+  );
   // pdftoppm zero-pads page numbers from 10 pages on: sort numerically.
   const files = readdirSync(dir).sort((a, b) => Number(/(\d+)\.pgm$/.exec(a)![1]) - Number(/(\d+)\.pgm$/.exec(b)![1]));
   expect(files).toHaveLength(pages);
@@ -282,7 +328,9 @@ class JsQrPool {
     const id = ++this.jobs;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.workers[id % this.workers.length].postMessage({ id, gray: img.data, width: img.width, height: img.height }, [img.data.buffer as ArrayBuffer]);
+      this.workers[id % this.workers.length].postMessage({ id, gray: img.data, width: img.width, height: img.height }, [
+        img.data.buffer as ArrayBuffer
+      ]);
     });
   }
 
@@ -299,7 +347,10 @@ afterAll(() => jsqrPool.close());
 
 function centre(r: ReadResult): { x: number; y: number } {
   const p = r.position;
-  return { x: (p.topLeft.x + p.topRight.x + p.bottomLeft.x + p.bottomRight.x) / 4, y: (p.topLeft.y + p.topRight.y + p.bottomLeft.y + p.bottomRight.y) / 4 };
+  return {
+    x: (p.topLeft.x + p.topRight.x + p.bottomLeft.x + p.bottomRight.x) / 4,
+    y: (p.topLeft.y + p.topRight.y + p.bottomLeft.y + p.bottomRight.y) / 4
+  };
 }
 
 /**
@@ -311,13 +362,15 @@ function symbolCheck(img: Gray, r: ReadResult): { sidePx: number; quietDark: num
   const xs = [p.topLeft.x, p.topRight.x, p.bottomLeft.x, p.bottomRight.x];
   const ys = [p.topLeft.y, p.topRight.y, p.bottomLeft.y, p.bottomRight.y];
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const sidePx = ((x1 - x0) + (y1 - y0)) / 2;
+  const sidePx = (x1 - x0 + (y1 - y0)) / 2;
   const modules = 17 + 4 * Number(r.version);
   const module = sidePx / modules;
   // The ring between 1 and 4 modules outside the symbol (1 module of slack for the corner fit).
   let quietDark = 0;
-  const ox0 = Math.floor(x0 - 4 * module), ox1 = Math.ceil(x1 + 4 * module);
-  const oy0 = Math.floor(y0 - 4 * module), oy1 = Math.ceil(y1 + 4 * module);
+  const ox0 = Math.floor(x0 - 4 * module),
+    ox1 = Math.ceil(x1 + 4 * module);
+  const oy0 = Math.floor(y0 - 4 * module),
+    oy1 = Math.ceil(y1 + 4 * module);
   for (let y = Math.max(0, oy0); y < Math.min(img.height, oy1); y++) {
     for (let x = Math.max(0, ox0); x < Math.min(img.width, ox1); x++) {
       const inside = x > x0 - module && x < x1 + module && y > y0 - module && y < y1 + module;
@@ -331,7 +384,10 @@ function symbolCheck(img: Gray, r: ReadResult): { sidePx: number; quietDark: num
 /* Geometry                                                                                    */
 
 /** Millimetres as a ruler reads them, written out independently of layouts.ts. */
-const GEOMETRY: Record<LayoutId, { page: [number, number]; pagePt: [number, number]; card?: [number, number]; origin?: [number, number]; cols?: number; rows?: number }> = {
+const GEOMETRY: Record<
+  LayoutId,
+  { page: [number, number]; pagePt: [number, number]; card?: [number, number]; origin?: [number, number]; cols?: number; rows?: number }
+> = {
   'a4-8': { page: [210, 297], pagePt: [595.276, 841.89], card: [95, 69.25], origin: [10, 10], cols: 2, rows: 4 },
   'letter-6': { page: [215.9, 279.4], pagePt: [612, 792], card: [95.25, 254 / 3], origin: [12.7, 12.7], cols: 2, rows: 3 },
   'index-3x5': { page: [127, 76.2], pagePt: [360, 216], card: [127, 76.2], origin: [0, 0], cols: 1, rows: 1 },
@@ -441,67 +497,82 @@ describe.each(CARD_LAYOUTS)('%s: 50 mixed-script cards', (id) => {
     }
   });
 
-  it('prints each card’s code and title, or its visible start before “…”, in its slot (pdftotext)', async () => {
-    const texts = await Promise.all(cards.map((_, i) => { const box = slotBox(id, i); return textIn(file, box.page, box); }));
-    let cut = 0;
-    cards.forEach((card, i) => {
-      const text = squash(texts[i]);
-      expect(text, `slot ${i}`).toContain(card.code);
-      const title = squash(card.title);
-      if (text.includes(title)) return;
-      // Cut to fit: what is visible is the title's start, then the ellipsis.
-      cut++;
-      const before = text.slice(0, text.indexOf('…'));
-      expect(before, `slot ${i}: ${card.title}`).not.toBe(text);
-      const start = before.indexOf(title.slice(0, 8));
-      expect(start, `slot ${i}: ${card.title}`).toBeGreaterThanOrEqual(0);
-      const visible = before.slice(start);
-      expect(title.startsWith(visible), `slot ${i}`).toBe(true);
-      expect(visible.length).toBeGreaterThanOrEqual(Math.min(30, title.length - 1));
-    });
-    // Only the long titles may be cut, and titles that fit are all there in full.
-    const long = cards.filter((c) => LONG_TITLES.includes(c.title)).length;
-    expect(cut).toBeLessThanOrEqual(long);
-  }, HEAVY);
+  it(
+    'prints each card’s code and title, or its visible start before “…”, in its slot (pdftotext)',
+    async () => {
+      const texts = await Promise.all(
+        cards.map((_, i) => {
+          const box = slotBox(id, i);
+          return textIn(file, box.page, box);
+        })
+      );
+      let cut = 0;
+      cards.forEach((card, i) => {
+        const text = squash(texts[i]);
+        expect(text, `slot ${i}`).toContain(card.code);
+        const title = squash(card.title);
+        if (text.includes(title)) return;
+        // Cut to fit: what is visible is the title's start, then the ellipsis.
+        cut++;
+        const before = text.slice(0, text.indexOf('…'));
+        expect(before, `slot ${i}: ${card.title}`).not.toBe(text);
+        const start = before.indexOf(title.slice(0, 8));
+        expect(start, `slot ${i}: ${card.title}`).toBeGreaterThanOrEqual(0);
+        const visible = before.slice(start);
+        expect(title.startsWith(visible), `slot ${i}`).toBe(true);
+        expect(visible.length).toBeGreaterThanOrEqual(Math.min(30, title.length - 1));
+      });
+      // Only the long titles may be cut, and titles that fit are all there in full.
+      const long = cards.filter((c) => LONG_TITLES.includes(c.title)).length;
+      expect(cut).toBeLessThanOrEqual(long);
+    },
+    HEAVY
+  );
 
-  it.each(DPIS)('decodes every card’s QR code exactly once, in its own slot, at %i dpi (zxing and jsQR)', async (dpi) => {
-    const files = await rasterise(file, pages, dpi);
-    const found = new Map<string, number>();
-    const jsqrChecks: Promise<void>[] = [];
-    const px = dpi / 72;
-    for (let page = 0; page < pages; page++) {
-      const img = readPgm(files[page]);
-      const onPage = cards.map((c, i) => ({ card: c, box: slotBox(id, i) })).filter((s) => s.box.page === page);
-      for (const { card, box } of onPage) {
-        jsqrChecks.push(jsqrPool.decode(crop(img, box, dpi)).then((text) => {
-          expect(text, `jsQR, ${card.code} on page ${page + 1}`).not.toBeNull();
-          expect(parsePayload(text!)).toEqual<Payload>({ kind: 'card', code: card.code });
-        }));
+  it.each(DPIS)(
+    'decodes every card’s QR code exactly once, in its own slot, at %i dpi (zxing and jsQR)',
+    async (dpi) => {
+      const files = await rasterise(file, pages, dpi);
+      const found = new Map<string, number>();
+      const jsqrChecks: Promise<void>[] = [];
+      const px = dpi / 72;
+      for (let page = 0; page < pages; page++) {
+        const img = readPgm(files[page]);
+        const onPage = cards.map((c, i) => ({ card: c, box: slotBox(id, i) })).filter((s) => s.box.page === page);
+        for (const { card, box } of onPage) {
+          jsqrChecks.push(
+            jsqrPool.decode(crop(img, box, dpi)).then((text) => {
+              expect(text, `jsQR, ${card.code} on page ${page + 1}`).not.toBeNull();
+              expect(parsePayload(text!)).toEqual<Payload>({ kind: 'card', code: card.code });
+            })
+          );
+        }
+        const results = await zxing(img);
+        expect(results.length, `page ${page + 1}`).toBe(onPage.length);
+        for (const r of results) {
+          expect(r.ecLevel).toBe('M');
+          const payload = parsePayload(r.text);
+          expect(payload?.kind).toBe('card');
+          const slot = onPage.find((s) => s.card.code === payload!.code);
+          expect(slot, `${r.text} belongs on page ${page + 1}`).toBeDefined();
+          const c = centre(r);
+          expect(c.x / px).toBeGreaterThan(slot!.box.x);
+          expect(c.x / px).toBeLessThan(slot!.box.x + slot!.box.w);
+          expect(c.y / px).toBeGreaterThan(slot!.box.y);
+          expect(c.y / px).toBeLessThan(slot!.box.y + slot!.box.h);
+          const { sidePx, quietDark } = symbolCheck(img, r);
+          if (layout.kind === 'cards') expect((sidePx / dpi) * 25.4).toBeCloseTo(layout.style.qrMm, 0);
+          expect(quietDark, `quiet zone of ${r.text}`).toBe(0);
+          found.set(payload!.code, (found.get(payload!.code) ?? 0) + 1);
+        }
       }
-      const results = await zxing(img);
-      expect(results.length, `page ${page + 1}`).toBe(onPage.length);
-      for (const r of results) {
-        expect(r.ecLevel).toBe('M');
-        const payload = parsePayload(r.text);
-        expect(payload?.kind).toBe('card');
-        const slot = onPage.find((s) => s.card.code === payload!.code);
-        expect(slot, `${r.text} belongs on page ${page + 1}`).toBeDefined();
-        const c = centre(r);
-        expect(c.x / px).toBeGreaterThan(slot!.box.x);
-        expect(c.x / px).toBeLessThan(slot!.box.x + slot!.box.w);
-        expect(c.y / px).toBeGreaterThan(slot!.box.y);
-        expect(c.y / px).toBeLessThan(slot!.box.y + slot!.box.h);
-        const { sidePx, quietDark } = symbolCheck(img, r);
-        if (layout.kind === 'cards') expect((sidePx / dpi) * 25.4).toBeCloseTo(layout.style.qrMm, 0);
-        expect(quietDark, `quiet zone of ${r.text}`).toBe(0);
-        found.set(payload!.code, (found.get(payload!.code) ?? 0) + 1);
-      }
-    }
-    await Promise.all(jsqrChecks);
-    expect(jsqrChecks).toHaveLength(50);
-    expect(found.size).toBe(50);
-    for (const card of cards) expect(found.get(card.code), card.code).toBe(1);
-  }, HEAVY);
+      await Promise.all(jsqrChecks);
+      expect(jsqrChecks).toHaveLength(50);
+      expect(found.size).toBe(50);
+      for (const card of cards) expect(found.get(card.code), card.code).toBe(1);
+    },
+    HEAVY
+  );
 });
 
 /* ------------------------------------------------------------------------------------------ */
@@ -541,27 +612,41 @@ describe('column signs', () => {
   let pages = 0;
 
   beforeAll(async () => {
-    ({ file, pages } = await renderToFile('column-signs', { board, cards: [], layout: 'column-signs', publicUrl: PUBLIC_URL, printedAt: PRINTED_AT }));
+    ({ file, pages } = await renderToFile('column-signs', {
+      board,
+      cards: [],
+      layout: 'column-signs',
+      publicUrl: PUBLIC_URL,
+      printedAt: PRINTED_AT
+    }));
   }, HEAVY);
 
-  it('makes one A4 landscape page per column, with name and WIP limit', async () => {
-    expect(pages).toBe(board.columns.length);
-    for (const [w, h] of await pageSizes(file)) {
-      expect(w).toBeCloseTo(841.89, 2);
-      expect(h).toBeCloseTo(595.276, 2);
-    }
-    for (const [i, col] of board.columns.entries()) {
-      const text = await textIn(file, i, slotBox('column-signs', i));
-      expect(squash(text)).toContain(squash(col.name));
-      expect(squash(text)).toContain(col.code);
-      expect(text).toContain(col.wipLimit === null ? 'No WIP limit' : `WIP limit ${col.wipLimit}${col.wipHard ? ' (hard)' : ''}`);
-    }
-  }, HEAVY);
+  it(
+    'makes one A4 landscape page per column, with name and WIP limit',
+    async () => {
+      expect(pages).toBe(board.columns.length);
+      for (const [w, h] of await pageSizes(file)) {
+        expect(w).toBeCloseTo(841.89, 2);
+        expect(h).toBeCloseTo(595.276, 2);
+      }
+      for (const [i, col] of board.columns.entries()) {
+        const text = await textIn(file, i, slotBox('column-signs', i));
+        expect(squash(text)).toContain(squash(col.name));
+        expect(squash(text)).toContain(col.code);
+        expect(text).toContain(col.wipLimit === null ? 'No WIP limit' : `WIP limit ${col.wipLimit}${col.wipHard ? ' (hard)' : ''}`);
+      }
+    },
+    HEAVY
+  );
 
-  it.each(DPIS)('each sign decodes to its column at %i dpi (zxing and jsQR)', async (dpi) => {
-    const decoded = await decodeSignPages(file, pages, dpi);
-    decoded.forEach((d, i) => expectSign(d, { kind: 'column', code: board.columns[i].code }));
-  }, HEAVY);
+  it.each(DPIS)(
+    'each sign decodes to its column at %i dpi (zxing and jsQR)',
+    async (dpi) => {
+      const decoded = await decodeSignPages(file, pages, dpi);
+      decoded.forEach((d, i) => expectSign(d, { kind: 'column', code: board.columns[i].code }));
+    },
+    HEAVY
+  );
 
   it('prints only the chosen column when asked', async () => {
     const plan = planPrint(board, 'column-signs', `column:${board.columns[2].id}`);
@@ -575,23 +660,37 @@ describe('board sign', () => {
   let file = '';
 
   beforeAll(async () => {
-    ({ file } = await renderToFile('board-sign', { board, cards: [], layout: 'board-sign', publicUrl: `${PUBLIC_URL}/`, printedAt: PRINTED_AT }));
+    ({ file } = await renderToFile('board-sign', {
+      board,
+      cards: [],
+      layout: 'board-sign',
+      publicUrl: `${PUBLIC_URL}/`,
+      printedAt: PRINTED_AT
+    }));
   }, HEAVY);
 
-  it('is one A4 page with the board name and the address typed out', async () => {
-    const sizes = await pageSizes(file);
-    expect(sizes).toHaveLength(1);
-    expect(sizes[0][0]).toBeCloseTo(595.276, 2);
-    expect(sizes[0][1]).toBeCloseTo(841.89, 2);
-    const text = await textIn(file, 0, slotBox('board-sign', 0));
-    expect(squash(text)).toContain(squash(board.name));
-    expect(text).toContain(`${PUBLIC_URL}/B/${board.code}`);
-  }, HEAVY);
+  it(
+    'is one A4 page with the board name and the address typed out',
+    async () => {
+      const sizes = await pageSizes(file);
+      expect(sizes).toHaveLength(1);
+      expect(sizes[0][0]).toBeCloseTo(595.276, 2);
+      expect(sizes[0][1]).toBeCloseTo(841.89, 2);
+      const text = await textIn(file, 0, slotBox('board-sign', 0));
+      expect(squash(text)).toContain(squash(board.name));
+      expect(text).toContain(`${PUBLIC_URL}/B/${board.code}`);
+    },
+    HEAVY
+  );
 
-  it.each(DPIS)('decodes to the board at %i dpi (zxing and jsQR)', async (dpi) => {
-    const [d] = await decodeSignPages(file, 1, dpi);
-    expectSign(d, { kind: 'board', code: board.code });
-  }, HEAVY);
+  it.each(DPIS)(
+    'decodes to the board at %i dpi (zxing and jsQR)',
+    async (dpi) => {
+      const [d] = await decodeSignPages(file, 1, dpi);
+      expectSign(d, { kind: 'board', code: board.code });
+    },
+    HEAVY
+  );
 });
 
 /* ------------------------------------------------------------------------------------------ */
@@ -635,7 +734,8 @@ describe('fonts', () => {
 describe('fitText', () => {
   const widthPt = (s: string, size: number) => textWidthEm(s, 'bold') * size;
   /** Lines back into text: a line ending in a hyphen continues the word, others end one. */
-  const rejoin = (lines: string[]) => lines.reduce((text, line) => (text.endsWith('-') ? text.slice(0, -1) + line : text ? `${text} ${line}` : line), '');
+  const rejoin = (lines: string[]) =>
+    lines.reduce((text, line) => (text.endsWith('-') ? text.slice(0, -1) + line : text ? `${text} ${line}` : line), '');
   const box = { weight: 'bold' as const, maxPt: 22, minPt: 10, width: 160, height: 110 };
 
   it('keeps a short title at the largest size, whole', () => {
@@ -716,12 +816,14 @@ describe('selections', () => {
   });
 
   it.each(['', 'everything', 'all:1', 'column:', 'column:<script>', 'cards:c_1,not an id', 'new:x'])(
-    'rejects the selection %j with a typed error that lists the forms', (text) => {
+    'rejects the selection %j with a typed error that lists the forms',
+    (text) => {
       const error = catchError(() => parseSelection(text));
       expect(error).toBeInstanceOf(PrintRequestError);
       expect((error as PrintRequestError).code).toBe('INVALID_SELECTION');
       expect((error as Error).message).toMatch(/all, column:<columnId>, cards:<id>,<id>…, new or reprint/);
-    });
+    }
+  );
 
   it('rejects an unknown layout, naming the layouts there are', () => {
     const error = catchError(() => parseLayout('a3-12'));
@@ -815,7 +917,9 @@ describe('streaming', () => {
 
   it('waits for a slow reader instead of rendering ahead', async () => {
     let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const chunks: Buffer[] = [];
     const sink = new Writable({
       highWaterMark: 4096,
@@ -827,7 +931,7 @@ describe('streaming', () => {
     const rendering = renderPdf(input, sink);
     // Wait until the renderer stops making progress (or has made every page).
     let pagesWhileStalled = -1;
-    for (let still = 0; still < 5 && pagesWhileStalled < 19; ) {
+    for (let still = 0; still < 5 && pagesWhileStalled < 19;) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       still = addPage.mock.calls.length === pagesWhileStalled ? still + 1 : 0;
       pagesWhileStalled = addPage.mock.calls.length;
@@ -868,7 +972,12 @@ describe('streaming', () => {
 
   it('refuses an empty job before writing anything', async () => {
     let written = 0;
-    const sink = new Writable({ write(chunk: Buffer, _enc, cb) { written += chunk.length; cb(); } });
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        written += chunk.length;
+        cb();
+      }
+    });
     await expect(renderPdf({ ...input, cards: [] }, sink)).rejects.toBeInstanceOf(NothingToPrintError);
     expect(written).toBe(0);
     expect(addPage).not.toHaveBeenCalled();

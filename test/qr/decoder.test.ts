@@ -74,8 +74,10 @@ function drawCodes(width: number, height: number, codes: DrawnCode[], noise = 0,
     let v = 120;
     for (const s of symbols) {
       // Into the code's frame: un-rotate about its centre, then modules from the top left corner.
-      const dx = x + 0.5 - s.cx, dy = y + 0.5 - s.cy;
-      const u = (s.cos * dx + s.sin * dy) / s.module + s.n / 2, w = (-s.sin * dx + s.cos * dy) / s.module + s.n / 2;
+      const dx = x + 0.5 - s.cx,
+        dy = y + 0.5 - s.cy;
+      const u = (s.cos * dx + s.sin * dy) / s.module + s.n / 2,
+        w = (-s.sin * dx + s.cos * dy) / s.module + s.n / 2;
       if (u < -4 || w < -4 || u >= s.n + 4 || w >= s.n + 4) continue; // card with a 4-module margin
       const inside = u >= 0 && w >= 0 && u < s.n && w < s.n;
       v = inside && s.q.modules.get(Math.floor(w), Math.floor(u)) ? 30 : 225;
@@ -97,7 +99,9 @@ describe('real photos (test/fixtures/qr-photos)', () => {
     }
     expect(photos).toHaveLength(110);
 
-    let zxingAlone = 0, jsqrAlone = 0, either = 0;
+    let zxingAlone = 0,
+      jsqrAlone = 0,
+      either = 0;
     const read = { photo: [] as Photo[], frame: [] as Photo[] };
     const wrong: string[] = [];
     const extras: { photo: Photo; result: DecodeResult }[] = [];
@@ -151,14 +155,22 @@ describe('real photos (test/fixtures/qr-photos)', () => {
   });
 
   it('finds nothing once the code is painted over', async () => {
-    for (const [set, file] of [['qrcode-1', '1.png'], ['qrcode-3', '01.png'], ['qrcode-3', '20.png'], ['qrcode-4', '20.png']]) {
+    for (const [set, file] of [
+      ['qrcode-1', '1.png'],
+      ['qrcode-3', '01.png'],
+      ['qrcode-3', '20.png'],
+      ['qrcode-4', '20.png']
+    ]) {
       const image = await imageToRgba(path.join(FIXTURES, set, file));
       const [hit] = await decoder.decode(image);
       expect(hit, `${set}/${file}`).toBeDefined();
-      const xs = hit.corners.map((c) => c.x), ys = hit.corners.map((c) => c.y);
+      const xs = hit.corners.map((c) => c.x),
+        ys = hit.corners.map((c) => c.y);
       const pad = 0.15 * (Math.max(...xs) - Math.min(...xs));
-      const x0 = Math.max(0, Math.floor(Math.min(...xs) - pad)), x1 = Math.min(image.width, Math.ceil(Math.max(...xs) + pad));
-      const y0 = Math.max(0, Math.floor(Math.min(...ys) - pad)), y1 = Math.min(image.height, Math.ceil(Math.max(...ys) + pad));
+      const x0 = Math.max(0, Math.floor(Math.min(...xs) - pad)),
+        x1 = Math.min(image.width, Math.ceil(Math.max(...xs) + pad));
+      const y0 = Math.max(0, Math.floor(Math.min(...ys) - pad)),
+        y1 = Math.min(image.height, Math.ceil(Math.max(...ys) + pad));
       for (let y = y0; y < y1; y++) image.data.fill(128, (y * image.width + x0) * 4, (y * image.width + x1) * 4);
       for (let i = 3; i < image.data.length; i += 4) image.data[i] = 255;
       expect(await decoder.decode(image, { effort: 'photo' }), `${set}/${file}`).toEqual([]);
@@ -174,13 +186,15 @@ describe('generated codes', () => {
   ];
 
   it('round-trips payloads at several module sizes, angles and noise levels', async () => {
-    const failures: string[] = [], frameMisses: string[] = [];
+    const failures: string[] = [],
+      frameMisses: string[] = [];
     let cases = 0;
     for (const [i, text] of payloads.entries()) {
       for (const module of [2, 3, 5]) {
         for (const angle of [0, 8, 30, 45, 90, 193]) {
           for (const noise of [0, 30]) {
-            const cx = 330 + i * 7, cy = 250 - i * 5;
+            const cx = 330 + i * 7,
+              cy = 250 - i * 5;
             const image = drawCodes(640, 480, [{ text, module, angle, cx, cy }], noise, ++cases);
             const label = `${text} module ${module} angle ${angle} noise ${noise}`;
             let results = await decoder.decode(image, { effort: 'frame' });
@@ -207,10 +221,15 @@ describe('generated codes', () => {
   });
 
   it('finds every code in multi mode and one otherwise', async () => {
-    const image = drawCodes(900, 400, [
-      { text: payloads[0], module: 4, angle: 5, cx: 200, cy: 200 },
-      { text: payloads[1], module: 4, angle: -12, cx: 650, cy: 210 }
-    ], 10);
+    const image = drawCodes(
+      900,
+      400,
+      [
+        { text: payloads[0], module: 4, angle: 5, cx: 200, cy: 200 },
+        { text: payloads[1], module: 4, angle: -12, cx: 650, cy: 210 }
+      ],
+      10
+    );
     const all = await decoder.decode(image, { multi: true });
     expect(all.map((r) => r.text).sort()).toEqual([payloads[0], payloads[1]].sort());
     const left = all.find((r) => r.text === payloads[0]);
@@ -222,7 +241,10 @@ describe('generated codes', () => {
     const { data, width, height } = drawCodes(300, 300, [{ text: payloads[2], module: 4, angle: 0, cx: 150, cy: 150 }]);
     const greyAlpha = Buffer.alloc(width * height * 2);
     for (let i = 0; i < width * height; i++) [greyAlpha[2 * i], greyAlpha[2 * i + 1]] = [data[4 * i], 255];
-    const png = await sharp(greyAlpha, { raw: { width, height, channels: 2 } }).toColourspace('b-w').png().toBuffer();
+    const png = await sharp(greyAlpha, { raw: { width, height, channels: 2 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
     expect((await sharp(png).metadata()).channels).toBe(2);
     expect((await decodeBuffer(png)).map((r) => r.text)).toEqual([payloads[2]]);
   });
@@ -245,7 +267,12 @@ describe('images without a code', () => {
     ['noise', greyImage(640, 480, () => rnd() * 255)],
     ['checkerboard', greyImage(640, 480, (x, y) => (((x >> 3) + (y >> 3)) & 1 ? 240 : 20))],
     // Random modules, like a QR code's data area but with no finder patterns.
-    ['random modules', greyImage(640, 480, (x, y) => (x >= 120 && y >= 40 && x < 520 && y < 440 && blocks[((y - 40) / 10 | 0) * 40 + ((x - 120) / 10 | 0)] ? 20 : 235))],
+    [
+      'random modules',
+      greyImage(640, 480, (x, y) =>
+        x >= 120 && y >= 40 && x < 520 && y < 440 && blocks[(((y - 40) / 10) | 0) * 40 + (((x - 120) / 10) | 0)] ? 20 : 235
+      )
+    ],
     ['tiny', greyImage(1, 1, () => 0)]
   ];
   for (const [name, image] of garbage) {

@@ -26,9 +26,7 @@ describe('encodePayload', () => {
   });
 
   it('round-trips through parsePayload for every kind, code and origin', () => {
-    const codeArb = fc
-      .array(fc.constantFrom(...CROCKFORD), { minLength: 6, maxLength: 8 })
-      .map((cs) => code(cs.join('')));
+    const codeArb = fc.array(fc.constantFrom(...CROCKFORD), { minLength: 6, maxLength: 8 }).map((cs) => code(cs.join('')));
     const kindArb = fc.constantFrom<PayloadKind>('card', 'column', 'board');
     const originArb = fc.constantFrom(
       'http://kanban.local:3000',

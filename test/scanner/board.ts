@@ -1,5 +1,14 @@
 /** A board for the scanner tests, built through the real domain rules, seen as the scanner sees it. */
-import { archivedCards, columnViews, newOpId, type BoardState, type Card, type CardId, type ColumnId, type ColumnView } from '../../src/lib/domain';
+import {
+  archivedCards,
+  columnViews,
+  newOpId,
+  type BoardState,
+  type Card,
+  type CardId,
+  type ColumnId,
+  type ColumnView
+} from '../../src/lib/domain';
 import type { BoardIndex } from '../../src/lib/scanner/classify';
 import { makeBoard, run } from '../domain/fixtures';
 
@@ -14,10 +23,7 @@ export interface ScanBoard {
 }
 
 /** Columns with optional WIP limits, and the cards in each (column name → titles, top to bottom). */
-export function scanBoard(
-  columns: { name: string; wipLimit?: number; wipHard?: boolean }[],
-  cards: Record<string, string[]>
-): ScanBoard {
+export function scanBoard(columns: { name: string; wipLimit?: number; wipHard?: boolean }[], cards: Record<string, string[]>): ScanBoard {
   const { state } = makeBoard(columns);
   const colId = (name: string) => {
     const c = state.columns.find((x) => x.name === name);
@@ -39,7 +45,8 @@ export function scanBoard(
     index: () => ({ code: state.code, columns: columnsNow(), archived: archivedCards(state) }),
     col: (name) => columnsNow().find((c) => c.name === name)!,
     card: (title) => state.cards[cardId(title)],
-    move: (title, column) => void run(state, { type: 'moveCard', opId: newOpId(), cardId: cardId(title), toColumnId: colId(column) as ColumnId, override: true }),
+    move: (title, column) =>
+      void run(state, { type: 'moveCard', opId: newOpId(), cardId: cardId(title), toColumnId: colId(column) as ColumnId, override: true }),
     archive: (title) => void run(state, { type: 'archiveCard', opId: newOpId(), cardId: cardId(title) })
   };
 }

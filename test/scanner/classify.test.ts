@@ -10,7 +10,11 @@ describe('what a scanned payload is', () => {
   const review = b.col('Review');
 
   it('finds this board’s cards, column signs and board sign, in any printed form', () => {
-    for (const text of [`HTTPS://KANBAN.LOCAL:3000/C/${card.code}`, `http://kanban.local/c/${card.code.toLowerCase()}/`, `/C/${card.code}`]) {
+    for (const text of [
+      `HTTPS://KANBAN.LOCAL:3000/C/${card.code}`,
+      `http://kanban.local/c/${card.code.toLowerCase()}/`,
+      `/C/${card.code}`
+    ]) {
       expect(resolveScan(text, b.index())).toMatchObject({ kind: 'card', card: { id: card.id }, column: { name: 'Doing' } });
     }
     expect(resolveScan(`HTTP://10.0.0.5:3000/L/${review.code}`, b.index())).toMatchObject({ kind: 'column', column: { id: review.id } });
@@ -22,7 +26,10 @@ describe('what a scanned payload is', () => {
   });
 
   it('says archived cards are archived', () => {
-    expect(resolveScan(`HTTP://X/C/${b.card('Old idea').code}`, b.index())).toMatchObject({ kind: 'archived', card: { title: 'Old idea' } });
+    expect(resolveScan(`HTTP://X/C/${b.card('Old idea').code}`, b.index())).toMatchObject({
+      kind: 'archived',
+      card: { title: 'Old idea' }
+    });
   });
 
   it('calls a well-formed code this board does not have "elsewhere", with its code', () => {
@@ -63,13 +70,17 @@ describe('what a typed code is', () => {
 });
 
 describe('lookUpElsewhere', () => {
-  const answer = (status: number, body: unknown): typeof fetch => async (url) => {
-    expect(String(url)).toBe('/api/codes/7K3M9Q');
-    return new Response(JSON.stringify(body), { status });
-  };
+  const answer =
+    (status: number, body: unknown): typeof fetch =>
+    async (url) => {
+      expect(String(url)).toBe('/api/codes/7K3M9Q');
+      return new Response(JSON.stringify(body), { status });
+    };
 
   it('asks this server (a relative URL) whether another board has the code', async () => {
-    expect(await lookUpElsewhere('7K3M9Q' as Code, 'b_here', answer(200, { code: '7K3M9Q', kind: 'card', boardId: 'b_other' }))).toBe('other-board');
+    expect(await lookUpElsewhere('7K3M9Q' as Code, 'b_here', answer(200, { code: '7K3M9Q', kind: 'card', boardId: 'b_other' }))).toBe(
+      'other-board'
+    );
     expect(await lookUpElsewhere('7K3M9Q' as Code, 'b_here', answer(404, { error: { code: 'NOT_FOUND' } }))).toBe('unknown');
   });
 

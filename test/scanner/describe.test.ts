@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { describeElsewhere, describePick, describePlan, describeRejection, describeUndo, wipQuestion, wipQuestionFor } from '../../src/lib/scanner/describe';
+import {
+  describeElsewhere,
+  describePick,
+  describePlan,
+  describeRejection,
+  describeUndo,
+  wipQuestion,
+  wipQuestionFor
+} from '../../src/lib/scanner/describe';
 import { planMoves } from '../../src/lib/scanner/plan';
 import { scanBoard } from './board';
 
 const cam = (cardId: string) => ({ cardId, via: 'camera' as const });
 
 describe('scan messages', () => {
-  const b = scanBoard([{ name: 'Doing' }, { name: 'Review', wipLimit: 1 }, { name: 'Done' }], { Doing: ['Fix login', 'Write docs', 'Ship it'], Review: ['Old'] });
-  const plan = (titles: string[], to: string) => planMoves(b.columns(), titles.map((t) => cam(b.card(t).id)), b.col(to).id)!;
+  const b = scanBoard([{ name: 'Doing' }, { name: 'Review', wipLimit: 1 }, { name: 'Done' }], {
+    Doing: ['Fix login', 'Write docs', 'Ship it'],
+    Review: ['Old']
+  });
+  const plan = (titles: string[], to: string) =>
+    planMoves(
+      b.columns(),
+      titles.map((t) => cam(b.card(t).id)),
+      b.col(to).id
+    )!;
 
   it('names the card and the move: "Doing → Review"', () => {
     expect(describePlan(plan(['Fix login'], 'Done'), b.columns())).toEqual({ tone: 'ok', title: 'Fix login', detail: 'Doing → Done' });
@@ -16,7 +32,11 @@ describe('scan messages', () => {
   it('sums up a batch, with what it left alone', () => {
     const p = plan(['Fix login', 'Write docs', 'Ship it'], 'Done');
     expect(describePlan(p, b.columns())).toEqual({ tone: 'ok', title: '3 cards Doing → Done', detail: 'Fix login, Write docs and 1 more' });
-    expect(describePlan(plan(['Fix login', 'Old'], 'Done'), b.columns())).toEqual({ tone: 'ok', title: '2 cards → Done', detail: 'Fix login, Old' });
+    expect(describePlan(plan(['Fix login', 'Old'], 'Done'), b.columns())).toEqual({
+      tone: 'ok',
+      title: '2 cards → Done',
+      detail: 'Fix login, Old'
+    });
     const withAlready = plan(['Fix login', 'Old'], 'Review');
     expect(describePlan(withAlready, b.columns())?.detail).toBe('Doing → Review · 1 card already there');
   });
@@ -33,20 +53,32 @@ describe('scan messages', () => {
   });
 
   it('asks about a limit it did not foresee from the refusal’s details', () => {
-    const q = wipQuestionFor({ code: 'WIP_LIMIT', message: 'Review is at its limit of 2; confirm to go over', details: { columnName: 'Review', wipLimit: 2, count: 2 } });
+    const q = wipQuestionFor({
+      code: 'WIP_LIMIT',
+      message: 'Review is at its limit of 2; confirm to go over',
+      details: { columnName: 'Review', wipLimit: 2, count: 2 }
+    });
     expect(q).toMatchObject({ title: 'Review is at its WIP limit', message: 'Review has 2 cards and a limit of 2. Go over the limit?' });
     expect(wipQuestionFor({ code: 'WIP_LIMIT', message: '' }).message).toBe('This column is full. Go over the limit?');
   });
 
   it('says where a picked card is and how full the tray is', () => {
     const card = b.card('Fix login');
-    expect(describePick(card, { name: 'Doing' }, 'batch', 2, false)).toEqual({ tone: 'ok', title: 'Fix login', detail: 'In Doing · 2 in the tray' });
+    expect(describePick(card, { name: 'Doing' }, 'batch', 2, false)).toEqual({
+      tone: 'ok',
+      title: 'Fix login',
+      detail: 'In Doing · 2 in the tray'
+    });
     expect(describePick(card, { name: 'Doing' }, 'tap', 1, false).detail).toBe('In Doing · tap its new column');
     expect(describePick(card, { name: 'Doing' }, 'batch', 1, true)).toMatchObject({ tone: 'info', detail: 'Already in the tray' });
   });
 
   it('says "not on this board" for another board’s code', () => {
-    expect(describeElsewhere('7K3M9Q', 'other-board')).toEqual({ tone: 'error', title: 'Not on this board', detail: '7K3M9Q belongs to another board' });
+    expect(describeElsewhere('7K3M9Q', 'other-board')).toEqual({
+      tone: 'error',
+      title: 'Not on this board',
+      detail: '7K3M9Q belongs to another board'
+    });
     expect(describeElsewhere('7K3M9Q', 'unchecked').title).toBe('Not on this board');
     expect(describeElsewhere('7K3M9Q', 'unknown').title).toBe('Unknown code');
   });

@@ -13,14 +13,24 @@ describe('planMoves', () => {
     expect(plan.moves.map((m) => m.card.title)).toEqual(['B', 'A']);
     expect(plan.already.map((c) => c.title)).toEqual(['D']);
     expect(plan.over).toBeNull();
-    expect(plan.moves[0]).toMatchObject({ fromColumnId: b.col('Backlog').id, toColumnId: b.col('Doing').id, above: b.card('A').id, below: b.card('C').id, override: false });
+    expect(plan.moves[0]).toMatchObject({
+      fromColumnId: b.col('Backlog').id,
+      toColumnId: b.col('Doing').id,
+      above: b.card('A').id,
+      below: b.card('C').id,
+      override: false
+    });
     expect(plan.moves[1].above).toBeUndefined();
     expect(plan.moves[1].below).toBe(b.card('B').id);
   });
 
   it('marks the moves past a soft limit, counting the batch as it fills the column', () => {
     const b = scanBoard(cols, { Backlog: ['A', 'B', 'C'], Doing: ['D', 'E'] });
-    const plan = planMoves(b.columns(), ['A', 'B', 'C'].map((t) => cam(b.card(t).id)), b.col('Doing').id)!;
+    const plan = planMoves(
+      b.columns(),
+      ['A', 'B', 'C'].map((t) => cam(b.card(t).id)),
+      b.col('Doing').id
+    )!;
     expect(plan.moves.map((m) => [m.card.title, m.override])).toEqual([
       ['A', false],
       ['B', true],

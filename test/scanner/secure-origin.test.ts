@@ -8,7 +8,8 @@ describe('scanner addresses', () => {
   });
 
   it('knows which origins a phone cannot reach', () => {
-    for (const o of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://app.localhost']) expect(isLocalOnly(o), o).toBe(true);
+    for (const o of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://app.localhost'])
+      expect(isLocalOnly(o), o).toBe(true);
     for (const o of ['http://192.168.1.20:3000', 'https://kanban.example.com']) expect(isLocalOnly(o), o).toBe(false);
   });
 });

@@ -3,7 +3,10 @@ import { suggest } from '../../src/lib/scanner/suggest';
 import { scanBoard } from './board';
 
 describe('manual entry suggestions', () => {
-  const b = scanBoard([{ name: 'Backlog' }, { name: 'Review' }], { Backlog: ['Résumé parser', 'Fix login', 'Login page copy'], Review: ['Update docs'] });
+  const b = scanBoard([{ name: 'Backlog' }, { name: 'Review' }], {
+    Backlog: ['Résumé parser', 'Fix login', 'Login page copy'],
+    Review: ['Update docs']
+  });
 
   it('matches card titles by any word, ignoring case and accents, best first', () => {
     expect(suggest('login', b.columns()).map((s) => s.label)).toEqual(['Login page copy', 'Fix login']);

@@ -9,7 +9,11 @@ let n = 0;
 const opId = () => `op_undo${n++}` as OpId;
 
 function scanMove(b: ReturnType<typeof scanBoard>, titles: string[], to: string, at = 1_000): UndoEntry {
-  const plan = planMoves(b.columns(), titles.map((t) => ({ cardId: b.card(t).id, via: 'camera' as const })), b.col(to).id)!;
+  const plan = planMoves(
+    b.columns(),
+    titles.map((t) => ({ cardId: b.card(t).id, via: 'camera' as const })),
+    b.col(to).id
+  )!;
   for (const m of plan.moves) run(b.state, { type: 'moveCard', opId: opId(), cardId: m.card.id, toColumnId: m.toColumnId, override: true });
   return { id: 1, at, moves: plan.moves };
 }

@@ -7,7 +7,15 @@ import type { BoardJson } from '../../src/lib/protocol';
 import { startTestApp, type TestApp } from '../helpers/app';
 
 type Cred = { cookie?: string; bearer?: string };
-interface Hit { boardId: string; boardName: string; cardId: string; code: string; title: string; columnId: string; columnName: string }
+interface Hit {
+  boardId: string;
+  boardName: string;
+  cardId: string;
+  code: string;
+  title: string;
+  columnId: string;
+  columnName: string;
+}
 
 let t: TestApp;
 const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
@@ -16,7 +24,12 @@ let teamA: BoardJson;
 let teamB: BoardJson;
 const cards: Record<string, { id: string; code: string }> = {};
 
-async function call<T = unknown>(method: string, path: string, cred: Cred, body?: unknown): Promise<{ status: number; body: T; setCookie: string | null }> {
+async function call<T = unknown>(
+  method: string,
+  path: string,
+  cred: Cred,
+  body?: unknown
+): Promise<{ status: number; body: T; setCookie: string | null }> {
   const headers: Record<string, string> = {};
   if (cred.cookie) headers.cookie = `kb_session=${cred.cookie}`;
   if (cred.bearer) headers.authorization = `Bearer ${cred.bearer}`;
@@ -35,7 +48,11 @@ async function login(email: string, password: string): Promise<string> {
 const search = (q: string, cred: Cred) => call<{ cards: Hit[] }>('GET', `/api/search?q=${encodeURIComponent(q)}`, cred);
 
 async function addCard(board: BoardJson, cred: Cred, title: string, description = '', column = 0) {
-  const r = await call<{ card: { id: string; code: string } }>('POST', `/api/boards/${board.id}/cards`, cred, { title, description, columnId: board.columns[column].id });
+  const r = await call<{ card: { id: string; code: string } }>('POST', `/api/boards/${board.id}/cards`, cred, {
+    title,
+    description,
+    columnId: board.columns[column].id
+  });
   expect(r.status).toBe(201);
   cards[title] = r.body.card;
   return r.body.card;
@@ -45,7 +62,9 @@ beforeAll(async () => {
   t = await startTestApp({ admin: ADMIN });
   creds.admin = { cookie: await login(ADMIN.email, ADMIN.password) };
   for (const p of ['ann', 'bob']) {
-    expect((await call('POST', '/api/users', creds.admin, { email: `${p}@example.test`, name: p, password: `${p}-password-1` })).status).toBe(201);
+    expect(
+      (await call('POST', '/api/users', creds.admin, { email: `${p}@example.test`, name: p, password: `${p}-password-1` })).status
+    ).toBe(201);
     creds[p] = { cookie: await login(`${p}@example.test`, `${p}-password-1`) };
   }
   teamA = (await call<BoardJson>('POST', '/api/boards', creds.ann, { name: 'Team A' })).body;
@@ -54,7 +73,11 @@ beforeAll(async () => {
   await addCard(teamA, creds.ann, 'Fix login', 'The release blocker');
   await addCard(teamB, creds.bob, 'Release party');
   const archived = await addCard(teamA, creds.ann, 'Release archive');
-  const cmd = await call('POST', `/api/boards/${teamA.id}/commands`, creds.ann, { opId: 'op_archive1', type: 'archiveCard', cardId: archived.id });
+  const cmd = await call('POST', `/api/boards/${teamA.id}/commands`, creds.ann, {
+    opId: 'op_archive1',
+    type: 'archiveCard',
+    cardId: archived.id
+  });
   expect(cmd.status).toBe(200);
 });
 afterAll(async () => t.close());

@@ -6,8 +6,22 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ID_PATTERN, cloneBoard, decide, emptyBoard, evolve, newCardId, newColumnId, newOpId, randomCode, reviveBoard,
-  type BoardEvent, type BoardState, type Card, type CardId, type Command, type DecideContext
+  ID_PATTERN,
+  cloneBoard,
+  decide,
+  emptyBoard,
+  evolve,
+  newCardId,
+  newColumnId,
+  newOpId,
+  randomCode,
+  reviveBoard,
+  type BoardEvent,
+  type BoardState,
+  type Card,
+  type CardId,
+  type Command,
+  type DecideContext
 } from '../../src/lib/domain';
 import type { BoardJson } from '../../src/lib/protocol';
 import { EXPORT_FORMAT, EXPORT_VERSION } from '../../server/import/kanbridge-file';
@@ -35,7 +49,8 @@ function board(): ScriptedBoard {
 describe('ids and board records', () => {
   it('the id pattern refuses the names objects inherit, and still takes every id Kanbridge makes', () => {
     for (const name of INHERITED) expect(ID_PATTERN.test(name), name).toBe(false);
-    for (const ok of ['c_k3j9x0q2m1ab', 'b_demo', '__proto', 'proto__', 'constructors', 'a', 'x'.repeat(64)]) expect(ID_PATTERN.test(ok), ok).toBe(true);
+    for (const ok of ['c_k3j9x0q2m1ab', 'b_demo', '__proto', 'proto__', 'constructors', 'a', 'x'.repeat(64)])
+      expect(ID_PATTERN.test(ok), ok).toBe(true);
     expect(ID_PATTERN.test('x'.repeat(65))).toBe(false);
   });
 
@@ -75,7 +90,14 @@ describe('ids and board records', () => {
     const b = board();
     const before = JSON.stringify(b.state);
     for (const id of [...INHERITED, ...OTHER_INHERITED, 'c_missing']) {
-      const meta = { boardId: b.id, revision: b.state.revision + 1, at: '2026-01-01T00:00:00.000Z', source: 'api', actor: { id: 'u', name: 'U' }, opId: newOpId() } as const;
+      const meta = {
+        boardId: b.id,
+        revision: b.state.revision + 1,
+        at: '2026-01-01T00:00:00.000Z',
+        source: 'api',
+        actor: { id: 'u', name: 'U' },
+        opId: newOpId()
+      } as const;
       const events = [
         { ...meta, type: 'cardUpdated', cardId: id, changes: { title: 'polluted' } },
         { ...meta, type: 'cardMoved', cardId: id, fromColumnId: b.column(0), toColumnId: b.column(1), rank: 'a0' },
@@ -92,8 +114,15 @@ describe('ids and board records', () => {
     const b = board();
     const real = b.lastCardId();
     const e = {
-      boardId: b.id, revision: b.state.revision + 1, at: '2026-01-01T00:00:00.000Z', source: 'print', actor: { id: 'u', name: 'U' },
-      opId: newOpId(), type: 'cardsPrinted', cardIds: ['__proto__', 'constructor', real], layout: 'a4'
+      boardId: b.id,
+      revision: b.state.revision + 1,
+      at: '2026-01-01T00:00:00.000Z',
+      source: 'print',
+      actor: { id: 'u', name: 'U' },
+      opId: newOpId(),
+      type: 'cardsPrinted',
+      cardIds: ['__proto__', 'constructor', real],
+      layout: 'a4'
     } as BoardEvent;
     evolve(b.state, e);
     expect(b.state.cards[real].printedRevision).toBe(e.revision);
@@ -104,7 +133,17 @@ describe('ids and board records', () => {
     const b = board();
     const real = b.lastCardId();
     const changes = JSON.parse('{"title":"Renamed","__proto__":{"polluted":true},"archived":true}') as Record<string, unknown>;
-    evolve(b.state, { boardId: b.id, revision: b.state.revision + 1, at: '2026-01-01T00:00:00.000Z', source: 'api', actor: { id: 'u', name: 'U' }, opId: newOpId(), type: 'cardUpdated', cardId: real, changes } as BoardEvent);
+    evolve(b.state, {
+      boardId: b.id,
+      revision: b.state.revision + 1,
+      at: '2026-01-01T00:00:00.000Z',
+      source: 'api',
+      actor: { id: 'u', name: 'U' },
+      opId: newOpId(),
+      type: 'cardUpdated',
+      cardId: real,
+      changes
+    } as BoardEvent);
     const card = b.state.cards[real];
     expect(card.title).toBe('Renamed');
     expect(card.archived).toBe(false);
@@ -134,7 +173,13 @@ describe('over HTTP and Socket.IO', () => {
   }
 
   function exportOf(events: BoardEvent[]) {
-    return { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), board: { id: 'b_old', name: 'Old', code: 'AAAAAA', revision: events.length }, events };
+    return {
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      exportedAt: new Date().toISOString(),
+      board: { id: 'b_old', name: 'Old', code: 'AAAAAA', revision: events.length },
+      events
+    };
   }
 
   it('refuses a Kanbridge import whose events name __proto__, constructor or prototype, with 400, and pollutes nothing', async () => {
@@ -144,11 +189,21 @@ describe('over HTTP and Socket.IO', () => {
       const tries: Record<string, unknown>[] = [
         { ...base, revision: b.events.length + 1, type: 'cardUpdated', cardId: id, changes: { title: 'polluted' } },
         { ...base, revision: b.events.length + 1, type: 'cardsPrinted', cardIds: [id], layout: 'a4' },
-        { ...base, revision: b.events.length + 1, type: 'cardMoved', cardId: id, fromColumnId: b.column(0), toColumnId: b.column(1), rank: 'a1' }
+        {
+          ...base,
+          revision: b.events.length + 1,
+          type: 'cardMoved',
+          cardId: id,
+          fromColumnId: b.column(0),
+          toColumnId: b.column(1),
+          rank: 'a1'
+        }
       ];
       for (const extra of tries) {
         const res = await fetch(`${t.url}/api/import?format=kanbridge`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(exportOf([...b.events, extra as unknown as BoardEvent]))
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(exportOf([...b.events, extra as unknown as BoardEvent]))
         });
         expect(res.status, `${String(extra.type)} ${id}`).toBe(400);
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_FILE');
@@ -184,20 +239,33 @@ describe('over HTTP and Socket.IO', () => {
     await request(writer, 'board:join', { boardId: live.id });
     for (const id of [...INHERITED, 'toString']) {
       const ack = await request<{ ok: boolean; error?: { code: string } }>(attacker, 'board:command', {
-        boardId: live.id, opId: newOpId(), type: 'moveCard', cardId: id, toColumnId: live.columns[1].id
+        boardId: live.id,
+        opId: newOpId(),
+        type: 'moveCard',
+        cardId: id,
+        toColumnId: live.columns[1].id
       });
       expect(ack.ok, id).toBe(false);
       expect(ack.error?.code).toBe(id === 'toString' ? 'NOT_FOUND' : 'INVALID');
     }
     const card = live.cards.find((c) => c.title === 'Only card')!;
     const moved = await request<{ ok: boolean; revision: number }>(writer, 'board:command', {
-      boardId: live.id, opId: newOpId(), type: 'moveCard', cardId: card.id, toColumnId: live.columns[1].id
+      boardId: live.id,
+      opId: newOpId(),
+      type: 'moveCard',
+      cardId: card.id,
+      toColumnId: live.columns[1].id
     });
     expect(moved).toMatchObject({ ok: true, revision: live.revision + 1 });
     const events = await api<{ events: BoardEvent[] }>(t.url, 'GET', `/api/boards/${live.id}/events?since=0`);
     expect(events.status).toBe(200);
     expect(events.body.events.at(-1)?.revision).toBe(live.revision + 1);
-    const rest = await api(t.url, 'POST', `/api/boards/${live.id}/commands`, { opId: newOpId(), type: 'moveCard', cardId: card.id, toColumnId: live.columns[0].id });
+    const rest = await api(t.url, 'POST', `/api/boards/${live.id}/commands`, {
+      opId: newOpId(),
+      type: 'moveCard',
+      cardId: card.id,
+      toColumnId: live.columns[0].id
+    });
     expect(rest.status).toBe(200);
     await stillWorks();
   });

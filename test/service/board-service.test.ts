@@ -10,7 +10,11 @@ const ctx = { actor: { id: 'u1', name: 'Ann' }, source: 'drag' as const };
 /** A store whose next writes are accepted, but then fail before they are durable (a full disk). */
 class FlakyStorage extends MemoryStorage {
   failNext = 0;
-  override async appendDecided(boardId: BoardId, revision: number, decide: (missed: BoardEvent[]) => BoardEvent[] | null): Promise<Accepted> {
+  override async appendDecided(
+    boardId: BoardId,
+    revision: number,
+    decide: (missed: BoardEvent[]) => BoardEvent[] | null
+  ): Promise<Accepted> {
     if (this.failNext > 0) {
       this.failNext--;
       decide([]);
@@ -42,7 +46,11 @@ describe('board service', () => {
   it('orders concurrent commands into one gapless revision sequence', async () => {
     const { service, boardId, b, cards } = await setup();
     const start = (await service.getBoard(boardId))!.revision;
-    const results = await Promise.all(cards.flatMap((cardId) => [0, 1, 2].map(() => service.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId, toColumnId: b }, ctx))));
+    const results = await Promise.all(
+      cards.flatMap((cardId) =>
+        [0, 1, 2].map(() => service.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId, toColumnId: b }, ctx))
+      )
+    );
     const revisions = results.flatMap((r) => (r.ok ? r.events.map((e) => e.revision) : [])).sort((x, y) => x - y);
     expect(revisions).toEqual(Array.from({ length: revisions.length }, (_, i) => start + i + 1));
     const events = await service.eventsSince(boardId, 0);
@@ -88,10 +96,22 @@ describe('board service', () => {
   it('refuses a command on a card changed after the given base revision (STALE)', async () => {
     const { service, boardId, a, b, cards } = await setup();
     const base = (await service.getBoard(boardId))!.revision;
-    await service.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cards[2], toColumnId: b }, { ...ctx, actor: { id: 'u2', name: 'Bob' } });
-    const stale = await service.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cards[2], toColumnId: a }, { ...ctx, baseRevision: base });
+    await service.execute(
+      boardId,
+      { type: 'moveCard', opId: newOpId(), cardId: cards[2], toColumnId: b },
+      { ...ctx, actor: { id: 'u2', name: 'Bob' } }
+    );
+    const stale = await service.execute(
+      boardId,
+      { type: 'moveCard', opId: newOpId(), cardId: cards[2], toColumnId: a },
+      { ...ctx, baseRevision: base }
+    );
     expect(stale).toMatchObject({ ok: false, rejection: { code: 'STALE', details: { changedBy: 'Bob' } } });
-    const other = await service.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cards[3], toColumnId: b }, { ...ctx, baseRevision: base });
+    const other = await service.execute(
+      boardId,
+      { type: 'moveCard', opId: newOpId(), cardId: cards[3], toColumnId: b },
+      { ...ctx, baseRevision: base }
+    );
     expect(other.ok).toBe(true);
   });
 

@@ -7,7 +7,12 @@ describe('settings', () => {
   });
 
   it('refuses a bad value at start with a message naming the variable', () => {
-    for (const [name, value] of [['PORT', 'x'], ['KANBRIDGE_BOARDS_PER_HOUR', 'many'], ['KANBRIDGE_MAX_BOARDS_PER_USER', '0'], ['KANBRIDGE_BOARDS_PER_HOUR', '1.5']]) {
+    for (const [name, value] of [
+      ['PORT', 'x'],
+      ['KANBRIDGE_BOARDS_PER_HOUR', 'many'],
+      ['KANBRIDGE_MAX_BOARDS_PER_USER', '0'],
+      ['KANBRIDGE_BOARDS_PER_HOUR', '1.5']
+    ]) {
       let failure: unknown;
       try {
         loadConfig({ [name]: value });

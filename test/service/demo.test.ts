@@ -49,7 +49,11 @@ describe('the demo board', () => {
     expect(new Set(perWeek.values()).size).toBeGreaterThan(1);
     expect(new Set(events.filter((e) => e.type === 'cardMoved').map((e) => e.actor.name)).size).toBeGreaterThanOrEqual(4);
     // Each column holds cards today; Doing stays within its limit.
-    for (const c of board.columns) expect(board.cards.some((card) => card.columnId === c.id), c.name).toBe(true);
+    for (const c of board.columns)
+      expect(
+        board.cards.some((card) => card.columnId === c.id),
+        c.name
+      ).toBe(true);
     expect(board.cards.filter((c) => c.columnId === board.columns[2].id).length).toBeLessThanOrEqual(3);
   });
 
@@ -64,14 +68,30 @@ describe('the demo board', () => {
   });
 
   it('never holds more cards in Doing than its limit, for any start time', () => {
-    for (const now of ['2026-12-04T01:20:00Z', '2026-12-05T23:59:00Z', '2026-12-07T03:00:00Z', '2027-02-28T12:00:00Z', '2027-07-15T18:00:00Z']) {
+    for (const now of [
+      '2026-12-04T01:20:00Z',
+      '2026-12-05T23:59:00Z',
+      '2026-12-07T03:00:00Z',
+      '2027-02-28T12:00:00Z',
+      '2027-07-15T18:00:00Z'
+    ]) {
       const history = demoHistory(planDemo(new Date(now)), { id: 'system', name: 'Kanbridge' }, Date.parse(now) - 100 * DAY, {
-        newCardId, newColumnId, newCode: () => randomCode(8)
+        newCardId,
+        newColumnId,
+        newCode: () => randomCode(8)
       });
       const state = emptyBoard('b_demo' as BoardId);
       let most = 0;
       history.forEach((h, i) => {
-        evolve(state, { ...h.body, boardId: state.id, revision: i + 1, at: h.at, source: 'system', actor: h.actor, opId: h.opId } as BoardEvent);
+        evolve(state, {
+          ...h.body,
+          boardId: state.id,
+          revision: i + 1,
+          at: h.at,
+          source: 'system',
+          actor: h.actor,
+          opId: h.opId
+        } as BoardEvent);
         if (state.columns.length) most = Math.max(most, state.order[state.columns[2].id].length);
         expect(Date.parse(h.at)).toBeLessThanOrEqual(Date.parse(now));
       });
@@ -88,7 +108,11 @@ describe('the demo board', () => {
   it('gives the metrics real cycle times on the first visit', async () => {
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 83 * DAY).toISOString().slice(0, 10);
-    const m = await api<{ cycleTime: { percentiles: { count: number; p85: number } } }>(t.url, 'GET', `/api/boards/${board.id}/metrics?from=${from}&to=${to}`);
+    const m = await api<{ cycleTime: { percentiles: { count: number; p85: number } } }>(
+      t.url,
+      'GET',
+      `/api/boards/${board.id}/metrics?from=${from}&to=${to}`
+    );
     expect(m.status).toBe(200);
     expect(m.body.cycleTime.percentiles.count).toBeGreaterThanOrEqual(20);
     expect(m.body.cycleTime.percentiles.p85).toBeGreaterThan(0);

@@ -30,7 +30,8 @@ const at = (ms: number) => (now = new Date(START.getTime() + ms));
 const open = () => Accounts.open(store, () => now);
 const ACTIONS: BoardAction[] = ['read', 'move', 'edit', 'settings'];
 /** The actions `principal` may take on `boardId`. */
-const allowed = (principal: Principal, boardId: string) => ACTIONS.filter((a) => authorizeBoard(principal, boardId, a, (u, b) => accounts.roleOf(u, b)).ok);
+const allowed = (principal: Principal, boardId: string) =>
+  ACTIONS.filter((a) => authorizeBoard(principal, boardId, a, (u, b) => accounts.roleOf(u, b)).ok);
 
 async function user(email: string, opts: { admin?: boolean } = {}) {
   const { user } = await accounts.createUser({ email, name: email.split('@')[0], password: `${email}-pw`, ...opts });
@@ -69,10 +70,15 @@ describe('first start', () => {
   it('without one, hands out a one-time setup code that creates the admin', async () => {
     const { setupCode } = await accounts.bootstrap({});
     expect(setupCode).toBeTruthy();
-    await expect(accounts.completeSetup('wrong', { email: 'a@example.test', name: 'A', password: 'pw' })).rejects.toMatchObject({ status: 410, code: 'SETUP_DONE' });
+    await expect(accounts.completeSetup('wrong', { email: 'a@example.test', name: 'A', password: 'pw' })).rejects.toMatchObject({
+      status: 410,
+      code: 'SETUP_DONE'
+    });
     const admin = await accounts.completeSetup(setupCode!, { email: 'a@example.test', name: 'A', password: 'pw' });
     expect(admin.admin).toBe(true);
-    await expect(accounts.completeSetup(setupCode!, { email: 'b@example.test', name: 'B', password: 'pw' })).rejects.toMatchObject({ code: 'SETUP_DONE' });
+    await expect(accounts.completeSetup(setupCode!, { email: 'b@example.test', name: 'B', password: 'pw' })).rejects.toMatchObject({
+      code: 'SETUP_DONE'
+    });
     expect(accounts.users().map((u) => u.email)).toEqual(['a@example.test']);
   });
 });
@@ -125,7 +131,12 @@ describe('sessions', () => {
     expect(await accounts.login('nobody@example.test', 'ann@example.test-pw')).toBeNull();
     const r = await accounts.login('ANN@example.test', 'ann@example.test-pw');
     expect(r?.sessionId).toMatch(/^u\./);
-    expect(accounts.principal({ cookie: r!.sessionId })).toMatchObject({ kind: 'user', user: { id: ann.id }, token: null, sessionHash: expect.any(String) });
+    expect(accounts.principal({ cookie: r!.sessionId })).toMatchObject({
+      kind: 'user',
+      user: { id: ann.id },
+      token: null,
+      sessionHash: expect.any(String)
+    });
     expect(accounts.principal({ cookie: 'u.made-up' })).toEqual({ kind: 'anonymous' });
     expect(accounts.principal({ cookie: 'something-else' })).toEqual({ kind: 'anonymous' });
   });
@@ -360,7 +371,9 @@ describe('saving', () => {
     vi.spyOn(store, 'save').mockRejectedValueOnce(new Error('disk full'));
     await expect(accounts.createUser({ email: 'bob@example.test', name: 'Bob', password: 'pw' })).rejects.toThrow('disk full');
     expect(accounts.userByEmail('bob@example.test')).toBeUndefined();
-    await expect(accounts.createUser({ email: 'bob@example.test', name: 'Bob', password: 'pw' })).resolves.toMatchObject({ user: { email: 'bob@example.test' } });
+    await expect(accounts.createUser({ email: 'bob@example.test', name: 'Bob', password: 'pw' })).resolves.toMatchObject({
+      user: { email: 'bob@example.test' }
+    });
   });
 
   it('runs a change again on the fresh document when another server saved first', async () => {

@@ -35,7 +35,11 @@ function cardId(title: string): CardId {
 function shown(sync: BoardSync): Record<string, string[]> {
   return Object.fromEntries(sync.columns.map((c) => [c.name, c.cards.map((k) => k.title)]));
 }
-function move(title: string, to: string, extra: Partial<Extract<Command, { type: 'moveCard' }>> = {}): Extract<Command, { type: 'moveCard' }> {
+function move(
+  title: string,
+  to: string,
+  extra: Partial<Extract<Command, { type: 'moveCard' }>> = {}
+): Extract<Command, { type: 'moveCard' }> {
   return { type: 'moveCard', opId: newOpId(), cardId: cardId(title), toColumnId: col(to), ...extra };
 }
 
@@ -69,13 +73,21 @@ describe('BoardSync before it connects', () => {
     const sync = new BoardSync(board);
     expect(shown(sync)).toEqual({ Backlog: ['A', 'B', 'C'], Doing: ['D'], Done: [] });
     expect(sync.name).toBe('Test board');
-    expect(await sync.run(move('A', 'Done'), 'ui')).toEqual({ ok: false, cancelled: false, code: 'NOT_READY', message: 'The board is still loading' });
+    expect(await sync.run(move('A', 'Done'), 'ui')).toEqual({
+      ok: false,
+      cancelled: false,
+      code: 'NOT_READY',
+      message: 'The board is still loading'
+    });
   });
 
   it('connects with the identity in the handshake and goes live once joined', () => {
     const sync = started();
     expect(io.calls).toEqual([expect.objectContaining({ auth: { name: 'Ann', clientId: 'ann' }, autoConnect: false })]);
-    expect(socket.emitted[0]).toEqual({ event: 'board:join', msg: { boardId: board.id, since: board.revision, protocol: PROTOCOL_VERSION } });
+    expect(socket.emitted[0]).toEqual({
+      event: 'board:join',
+      msg: { boardId: board.id, since: board.revision, protocol: PROTOCOL_VERSION }
+    });
     expect(sync.status).toBe('live');
     expect(sync.connection).toBe('live');
   });
@@ -108,7 +120,9 @@ describe('optimistic moves', () => {
     server.refuse({ code: 'STALE', message: 'Someone changed this card after your view of it' });
     expect(shown(sync)).toEqual({ Backlog: ['A', 'B', 'C'], Doing: ['D'], Done: [] });
     expect(sync.pendingCount).toBe(0);
-    expect(sync.notices.map((n) => [n.text, n.action])).toEqual([['Not saved: Someone changed this card after your view of it', undefined]]);
+    expect(sync.notices.map((n) => [n.text, n.action])).toEqual([
+      ['Not saved: Someone changed this card after your view of it', undefined]
+    ]);
   });
 
   it('lets the page explain a refusal in its own words instead of the generic notice', async () => {

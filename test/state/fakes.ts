@@ -4,7 +4,17 @@
  * network, and each ack is answered exactly when a test says so.
  */
 import { vi } from 'vitest';
-import { cloneBoard, decide, evolve, type Actor, type BoardEvent, type BoardState, type Command, type OpId, type Source } from '../../src/lib/domain';
+import {
+  cloneBoard,
+  decide,
+  evolve,
+  type Actor,
+  type BoardEvent,
+  type BoardState,
+  type Command,
+  type OpId,
+  type Source
+} from '../../src/lib/domain';
 import type { ApiError, CommandResult, JoinResult } from '../../src/lib/protocol';
 import { testContext } from '../domain/fixtures';
 
@@ -46,7 +56,15 @@ export class FakeServer {
     const at = '2026-02-02T09:00:00.000Z';
     const events: BoardEvent[] = d.events.map(
       (body, i) =>
-        ({ ...body, boardId: this.state.id, revision: this.state.revision + i + 1, at, source: opts.source ?? 'ui', actor: opts.actor ?? { id: 'someone', name: 'Someone' }, opId: command.opId }) as BoardEvent
+        ({
+          ...body,
+          boardId: this.state.id,
+          revision: this.state.revision + i + 1,
+          at,
+          source: opts.source ?? 'ui',
+          actor: opts.actor ?? { id: 'someone', name: 'Someone' },
+          opId: command.opId
+        }) as BoardEvent
     );
     for (const e of events) evolve(this.state, e);
     this.broadcast('board:events', { boardId: this.state.id, events });
@@ -188,7 +206,9 @@ export class FakeSocket {
         answer({ ok: true });
         return;
       case 'board:command':
-        server.command(msg as Record<string, unknown>, (err, r) => (withError ? (ack as (e: Error | null, r: unknown) => void)(err, r) : answer(r)));
+        server.command(msg as Record<string, unknown>, (err, r) =>
+          withError ? (ack as (e: Error | null, r: unknown) => void)(err, r) : answer(r)
+        );
         return;
       default:
         return;

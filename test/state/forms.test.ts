@@ -16,7 +16,12 @@ describe('card form', () => {
 
   it('checks every field at once, each with its own message', () => {
     const errors = checkCardForm({
-      title: '   ', description: 'x'.repeat(10_001), assignee: 'a'.repeat(101), tags: 'ok, ' + 't'.repeat(41), due: '2026-02-30', estimate: '-1'
+      title: '   ',
+      description: 'x'.repeat(10_001),
+      assignee: 'a'.repeat(101),
+      tags: 'ok, ' + 't'.repeat(41),
+      due: '2026-02-30',
+      estimate: '-1'
     });
     expect(Object.keys(errors).sort()).toEqual(['assignee', 'description', 'due', 'estimate', 'tags', 'title']);
     expect(errors.title).toBe('A card needs a title.');
@@ -31,11 +36,15 @@ describe('card form', () => {
 describe('column form', () => {
   it('reports the name and the WIP limit together, each by its field', () => {
     const r = readColumnForm({ name: ' ', wipLimit: 'lots', hard: true });
-    expect(r).toMatchObject({ ok: false, errors: { name: 'A column needs a name.', wipLimit: 'A WIP limit is a whole number from 1 to 999, or empty for none.' } });
+    expect(r).toMatchObject({
+      ok: false,
+      errors: { name: 'A column needs a name.', wipLimit: 'A WIP limit is a whole number from 1 to 999, or empty for none.' }
+    });
   });
 
   it('refuses a limit that only looks like a number', () => {
-    for (const wipLimit of ['1.5', '0', '1e2', '1000', '-2']) expect(readColumnForm({ name: 'Doing', wipLimit, hard: false }).ok).toBe(false);
+    for (const wipLimit of ['1.5', '0', '1e2', '1000', '-2'])
+      expect(readColumnForm({ name: 'Doing', wipLimit, hard: false }).ok).toBe(false);
     expect(readColumnForm({ name: 'Doing', wipLimit: ' 3 ', hard: true })).toEqual({ ok: true, name: 'Doing', wipLimit: 3, hard: true });
   });
 });
@@ -45,7 +54,13 @@ describe('board form', () => {
     const r = readColumns(['To do', '', 'Done'], ['', '3', '']);
     expect(r).toMatchObject({ ok: false, errors: { rows: { 1: { name: 'Give this column a name, or clear its WIP limit.' } } } });
     // A row left wholly empty is still one the person did not use.
-    expect(readColumns(['To do', '', 'Done'], ['', '', ''])).toEqual({ ok: true, columns: [{ name: 'To do', wipLimit: null }, { name: 'Done', wipLimit: null }] });
+    expect(readColumns(['To do', '', 'Done'], ['', '', ''])).toEqual({
+      ok: true,
+      columns: [
+        { name: 'To do', wipLimit: null },
+        { name: 'Done', wipLimit: null }
+      ]
+    });
   });
 
   it('checks the board name and every row together', () => {

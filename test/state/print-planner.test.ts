@@ -171,7 +171,11 @@ describe('the PDF address and the page link', () => {
   });
 
   it('starts from ?layout= and ?select=', () => {
-    expect(planner({ layout: 'letter-6', select: 'reprint' })).toMatchObject({ cardLayout: 'letter-6', cardChoice: 'reprint', mode: 'cards' });
+    expect(planner({ layout: 'letter-6', select: 'reprint' })).toMatchObject({
+      cardLayout: 'letter-6',
+      cardChoice: 'reprint',
+      mode: 'cards'
+    });
     const column = planner({ layout: 'column-signs', select: `column:${col('Doing')}` });
     expect(column).toMatchObject({ mode: 'column-signs', signChoice: 'column', cardChoice: 'column', columnPick: col('Doing') });
     expect(column.job.ok && column.job.plan.columns.map((c) => c.name)).toEqual(['Doing']);

@@ -37,7 +37,12 @@ const card = (title: string) => Object.values(board.cards).find((c) => c.title =
 const cardQr = (title: string) => encodePayload(ORIGIN, { kind: 'card', code: card(title).code });
 const signQr = (name: string) => encodePayload(ORIGIN, { kind: 'column', code: col(name).code });
 const shown = () => Object.fromEntries(sync.columns.map((c) => [c.name, c.cards.map((k) => k.title)]));
-const sent = () => server.received.map((s) => ({ title: Object.values(server.state.cards).find((c) => c.id === (s.command as { cardId?: string }).cardId)?.title, to: board.columns.find((c) => c.id === (s.command as { toColumnId?: string }).toColumnId)?.name, source: s.source }));
+const sent = () =>
+  server.received.map((s) => ({
+    title: Object.values(server.state.cards).find((c) => c.id === (s.command as { cardId?: string }).cardId)?.title,
+    to: board.columns.find((c) => c.id === (s.command as { toColumnId?: string }).toColumnId)?.name,
+    source: s.source
+  }));
 
 /** Lets the session's input chain run to its end (it is promise-based; timers are fake). */
 const idle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -285,7 +290,14 @@ describe('undo', () => {
     s.undo();
     await idle();
     const back = server.received[1].command;
-    expect(back).toMatchObject({ type: 'moveCard', cardId: card('B').id, toColumnId: col('Backlog').id, afterCardId: card('A').id, beforeCardId: card('C').id, override: true });
+    expect(back).toMatchObject({
+      type: 'moveCard',
+      cardId: card('B').id,
+      toColumnId: col('Backlog').id,
+      afterCardId: card('A').id,
+      beforeCardId: card('C').id,
+      override: true
+    });
     expect(back.opId).not.toBe(server.received[0].command.opId);
     expect(shown().Backlog).toEqual(['A', 'B', 'C']);
     expect(s.feed[0]).toMatchObject({ title: 'Undone: B', detail: 'Back in Backlog' });

@@ -16,7 +16,8 @@ let onApply: (moves: CardId[], override: boolean) => Response | Promise<Response
 
 const col = (name: string) => board.columns.find((c) => c.name === name)!.id as ColumnId;
 const id = (title: string) => Object.values(board.cards).find((c) => c.title === title)!.id as CardId;
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const photo = () => new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'wall.png', { type: 'image/png' });
 const corners = [
   { x: 0, y: 0 },
@@ -26,13 +27,26 @@ const corners = [
 ] as FoundCode['corners'];
 
 function scan(): WallScan {
-  const code = (title: string, status: FoundCode['status']): FoundCode => ({ kind: 'card', code: board.cards[id(title)].code, text: title, corners, status, cardId: id(title) });
+  const code = (title: string, status: FoundCode['status']): FoundCode => ({
+    kind: 'card',
+    code: board.cards[id(title)].code,
+    text: title,
+    corners,
+    status,
+    cardId: id(title)
+  });
   return {
     scanId: 'ws_1',
     revision: board.revision,
     width: 100,
     height: 100,
-    codes: [code('A', 'moves'), code('B', 'moves'), code('C', 'moves'), code('D', 'agrees'), { kind: 'unknown', code: null, text: 'wifi', corners, status: 'unknown' }],
+    codes: [
+      code('A', 'moves'),
+      code('B', 'moves'),
+      code('C', 'moves'),
+      code('D', 'agrees'),
+      { kind: 'unknown', code: null, text: 'wifi', corners, status: 'unknown' }
+    ],
     columns: [],
     cards: [],
     notSeen: [],
@@ -166,13 +180,25 @@ describe('ticking moves', () => {
 describe('applying', () => {
   it('sends only the ticked moves and reports each one’s fate in plan order', async () => {
     onApply = (moves) =>
-      applied([...moves].reverse().map((cardId) => (cardId === id('A') ? { cardId, status: 'stale', code: 'STALE', message: 'Changed since the photo' } : { cardId, status: 'applied' })));
+      applied(
+        [...moves]
+          .reverse()
+          .map((cardId) =>
+            cardId === id('A')
+              ? { cardId, status: 'stale', code: 'STALE', message: 'Changed since the photo' }
+              : { cardId, status: 'applied' }
+          )
+      );
     const review = await reviewing();
     review.toggle(id('B'));
     const applying = review.apply();
     expect(review.phase).toBe('applying');
     await applying;
-    expect(requests[1]).toEqual({ url: `/api/boards/${board.id}/wall-scans/ws_1/apply`, type: 'application/json', body: { moves: [id('A'), id('C')] } });
+    expect(requests[1]).toEqual({
+      url: `/api/boards/${board.id}/wall-scans/ws_1/apply`,
+      type: 'application/json',
+      body: { moves: [id('A'), id('C')] }
+    });
     expect(review.phase).toBe('applied');
     expect(review.results.map((r) => [r.cardId, r.status])).toEqual([
       [id('A'), 'stale'],
@@ -210,7 +236,9 @@ describe('applying', () => {
     onApply = (moves) =>
       applied(
         moves.map((cardId) =>
-          cardId === id('B') ? { cardId, status: 'refused', code: 'WIP_LIMIT', message: 'Doing is at its limit of 1' } : { cardId, status: 'applied' }
+          cardId === id('B')
+            ? { cardId, status: 'refused', code: 'WIP_LIMIT', message: 'Doing is at its limit of 1' }
+            : { cardId, status: 'applied' }
         )
       );
     const review = await reviewing();

@@ -4,9 +4,23 @@
  * board service would. It does not touch a store; tests append what it returns.
  */
 import {
-  decide, decideCreateBoard, emptyBoard, evolve, newBoardId, newCardId, newColumnId, newOpId, randomCode,
-  type BoardEvent, type BoardId, type BoardState, type CardId, type ColumnId, type Command,
-  type DecideContext, type EventBody
+  decide,
+  decideCreateBoard,
+  emptyBoard,
+  evolve,
+  newBoardId,
+  newCardId,
+  newColumnId,
+  newOpId,
+  randomCode,
+  type BoardEvent,
+  type BoardId,
+  type BoardState,
+  type CardId,
+  type ColumnId,
+  type Command,
+  type DecideContext,
+  type EventBody
 } from '../../src/lib/domain';
 
 // Codes are random (32^8 of them), so tests that make thousands never collide in practice.
@@ -25,7 +39,11 @@ export class ScriptedBoard {
   constructor(name = 'Team board', columns: string[] = ['To do', 'Doing', 'Done'], id: BoardId = newBoardId()) {
     this.id = id;
     this.state = emptyBoard(id);
-    const decision = decideCreateBoard(name, columns.map((c) => ({ name: c })), ctx);
+    const decision = decideCreateBoard(
+      name,
+      columns.map((c) => ({ name: c })),
+      ctx
+    );
     if (!decision.ok) throw new Error(decision.rejection.message);
     this.stamp(decision.events);
   }
@@ -72,7 +90,15 @@ export class ScriptedBoard {
     const opId = newOpId();
     const stamped = bodies.map((body) => {
       const revision = this.state.revision + 1;
-      const e = { ...body, boardId: this.id, revision, at: new Date(Date.UTC(2025, 0, 1) + revision * 1000).toISOString(), source: 'api', actor: { id: 'u_test', name: 'Tester' }, opId } as BoardEvent;
+      const e = {
+        ...body,
+        boardId: this.id,
+        revision,
+        at: new Date(Date.UTC(2025, 0, 1) + revision * 1000).toISOString(),
+        source: 'api',
+        actor: { id: 'u_test', name: 'Tester' },
+        opId
+      } as BoardEvent;
       evolve(this.state, e);
       return e;
     });

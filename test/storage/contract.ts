@@ -14,10 +14,7 @@
  * - `cleanup()` closes whatever instance is open and deletes the data.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  newCardId, newOpId, randomCode, replay,
-  type BoardEvent, type Code, type EventOf
-} from '../../src/lib/domain';
+import { newCardId, newOpId, randomCode, replay, type BoardEvent, type Code, type EventOf } from '../../src/lib/domain';
 import { RevisionConflict, type CodeOwner, type Storage } from '../../server/storage/types';
 import { atRevision, ScriptedBoard } from './board-events';
 
@@ -67,7 +64,9 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       await accepted.durable;
       expect(calls[1]).toEqual(later);
       // With an up-to-date copy there is nothing missed.
-      await (await storage.appendDecided(board.id, board.state.revision, (missed) => (calls.push(missed), null))).durable;
+      await (
+        await storage.appendDecided(board.id, board.state.revision, (missed) => (calls.push(missed), null))
+      ).durable;
       expect(calls[2]).toEqual([]);
       await expectStored(board);
     });
@@ -147,10 +146,17 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       expect(state).toMatchObject({ id: board.id, name: 'Launch', revision: 1 });
       expect(state?.columns.map((c) => c.name)).toEqual(['Backlog', 'Doing']);
       expect(await storage.eventsSince(board.id, 0)).toEqual([board.created]);
-      expect(await storage.listBoards()).toEqual([{
-        id: board.id, code: board.state.code, name: 'Launch', revision: 1,
-        createdAt: board.created.at, updatedAt: board.created.at, cardCount: 0
-      }]);
+      expect(await storage.listBoards()).toEqual([
+        {
+          id: board.id,
+          code: board.state.code,
+          name: 'Launch',
+          revision: 1,
+          createdAt: board.created.at,
+          updatedAt: board.created.at,
+          cardCount: 0
+        }
+      ]);
     });
 
     it('starts a board only with boardCreated at revision 1', async () => {
@@ -214,7 +220,11 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       // None of the refused appends kept a revision or a code reserved.
       await storage.append(board.id, next);
       expect((await storage.loadBoard(board.id))?.revision).toBe(4);
-      expect(await storage.findCode(cardCreated(next).card.code)).toEqual({ kind: 'card', boardId: board.id, cardId: cardCreated(next).card.id });
+      expect(await storage.findCode(cardCreated(next).card.code)).toEqual({
+        kind: 'card',
+        boardId: board.id,
+        cardId: cardCreated(next).card.id
+      });
     });
 
     it('lets only one of several concurrent appends for the same revision succeed', async () => {
@@ -259,7 +269,9 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         cards.push(board.lastCardId());
       }
       await appendEach(board, [
-        ...board.move(cards[0], 1), ...board.move(cards[1], 3), ...board.move(cards[2], 1),
+        ...board.move(cards[0], 1),
+        ...board.move(cards[1], 3),
+        ...board.move(cards[2], 1),
         ...board.run({ type: 'updateCard', cardId: cards[3], changes: { title: 'Renamed', tags: ['ops', 'urgent'], estimate: 3 } }),
         ...board.run({ type: 'archiveCard', cardId: cards[4] }),
         ...board.run({ type: 'restoreCard', cardId: cards[4], toColumnId: board.column(3) }),
@@ -313,8 +325,13 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
       await storage.append(c.id, c.move(c.lastCardId(), 2));
 
       const summary = (board: ScriptedBoard, cardCount: number) => ({
-        id: board.id, code: board.state.code, name: board.state.name, revision: board.state.revision,
-        createdAt: board.created.at, updatedAt: board.events[board.events.length - 1].at, cardCount
+        id: board.id,
+        code: board.state.code,
+        name: board.state.name,
+        revision: board.state.revision,
+        createdAt: board.created.at,
+        updatedAt: board.events[board.events.length - 1].at,
+        cardCount
       });
       const byId = (x: { id: string }, y: { id: string }) => (x.id < y.id ? -1 : 1);
       expect((await storage.listBoards()).sort(byId)).toEqual([summary(a, 2), summary(b, 0), summary(c, 1)].sort(byId));

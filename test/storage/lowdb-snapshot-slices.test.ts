@@ -61,9 +61,11 @@ describe('lowdb snapshot of a big board', () => {
     // Queued before the snapshot starts, written to the log while it is being written.
     let writing = true;
     let movedDuring = 0;
-    const moves = ids.slice(0, 50).map((id, i) => storage.append(board.id, board.move(id as never, (i + 1) % 3) as BoardEvent[]).then(() => {
-      if (writing) movedDuring++;
-    }));
+    const moves = ids.slice(0, 50).map((id, i) =>
+      storage.append(board.id, board.move(id as never, (i + 1) % 3) as BoardEvent[]).then(() => {
+        if (writing) movedDuring++;
+      })
+    );
     const compaction = storage.compact().finally(() => (writing = false));
     await Promise.all(moves);
     await compaction;

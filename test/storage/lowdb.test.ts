@@ -52,7 +52,11 @@ function harness(options?: LowdbOptions): () => Promise<StorageHarness> {
 storageContract('lowdb', harness(), { durable: true, shared: false, pipelined: true });
 // Snapshots every few events and a tiny in-memory tail, so that the contract also runs
 // through start-up from a snapshot plus log tail, and through history read back from the log.
-storageContract('lowdb, compacting often, short memory', harness({ compactEvery: 7, recentEvents: 3 }), { durable: true, shared: false, pipelined: true });
+storageContract('lowdb, compacting often, short memory', harness({ compactEvery: 7, recentEvents: 3 }), {
+  durable: true,
+  shared: false,
+  pipelined: true
+});
 
 /** A crash image: the data files as they are on disk right now, without the lock. */
 async function crashCopy(dir: string): Promise<string> {
@@ -96,7 +100,12 @@ describe('lowdb storage', () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual(board.events);
     // Board and revision lead each line, so readers can skip other boards' lines unparsed.
     lines.forEach((l, i) => expect(l.startsWith(`{"boardId":"${board.id}","revision":${i + 1},`)).toBe(true));
-    const appended = Buffer.byteLength(lines.slice(1).map((l) => `${l}\n`).join(''));
+    const appended = Buffer.byteLength(
+      lines
+        .slice(1)
+        .map((l) => `${l}\n`)
+        .join('')
+    );
     expect((await stat(join(dir, LOG_FILE))).size - logBefore).toBe(appended);
   });
 
@@ -363,7 +372,10 @@ describe('lowdb log recovery', () => {
     const log = await readFile(join(image, LOG_FILE), 'utf8');
     const second = log.indexOf('\n') + 1;
     await writeFile(join(image, LOG_FILE), `${log.slice(0, second)}{not json}\n${log.slice(second)}`);
-    const failure = await new LowdbStorage(image).open().then(() => null, (e: unknown) => e);
+    const failure = await new LowdbStorage(image).open().then(
+      () => null,
+      (e: unknown) => e
+    );
     expect(failure).toBeInstanceOf(DamagedLog);
     const damaged = failure as DamagedLog;
     expect(damaged.file).toBe(join(image, LOG_FILE));
@@ -373,8 +385,20 @@ describe('lowdb log recovery', () => {
 
   it('refuses a record whose ids are no ids, and a record for a card the board never held', async () => {
     for (const bad of [
-      (b: ScriptedBoard) => ({ ...b.events[1], revision: b.events.length + 1, type: 'cardUpdated', cardId: '__proto__', changes: { title: 'x' } }),
-      (b: ScriptedBoard) => ({ ...b.events[1], revision: b.events.length + 1, type: 'cardUpdated', cardId: 'c_nosuchcard', changes: { title: 'x' } })
+      (b: ScriptedBoard) => ({
+        ...b.events[1],
+        revision: b.events.length + 1,
+        type: 'cardUpdated',
+        cardId: '__proto__',
+        changes: { title: 'x' }
+      }),
+      (b: ScriptedBoard) => ({
+        ...b.events[1],
+        revision: b.events.length + 1,
+        type: 'cardUpdated',
+        cardId: 'c_nosuchcard',
+        changes: { title: 'x' }
+      })
     ]) {
       const dir = await tempDir();
       const storage = await openStore(dir);
@@ -383,7 +407,10 @@ describe('lowdb log recovery', () => {
       const image = await crashCopy(dir);
       const size = (await stat(join(image, LOG_FILE))).size;
       await appendFile(join(image, LOG_FILE), `${JSON.stringify(bad(board))}\n`);
-      const failure = await new LowdbStorage(image).open().then(() => null, (e: unknown) => e);
+      const failure = await new LowdbStorage(image).open().then(
+        () => null,
+        (e: unknown) => e
+      );
       expect(failure).toBeInstanceOf(DamagedLog);
       expect((failure as DamagedLog).offset).toBe(size);
       expect(({} as Record<string, unknown>).title).toBeUndefined();
@@ -397,7 +424,13 @@ describe('lowdb log recovery', () => {
     await appendEach(storage, board);
     await storage.close();
     opened.splice(opened.indexOf(storage), 1);
-    const printed = { ...board.events[1], revision: board.events.length + 1, type: 'cardsPrinted', cardIds: ['__proto__', 'constructor', board.lastCardId()], layout: 'a4' };
+    const printed = {
+      ...board.events[1],
+      revision: board.events.length + 1,
+      type: 'cardsPrinted',
+      cardIds: ['__proto__', 'constructor', board.lastCardId()],
+      layout: 'a4'
+    };
     await appendFile(join(dir, LOG_FILE), `${JSON.stringify(printed)}\n`);
     const reopened = await openStore(dir);
     const state = await reopened.loadBoard(board.id);

@@ -7,7 +7,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import {
-  decide, evolve, newCardId, newColumnId, newOpId, randomCode, replay, type BoardEvent, type BoardId, type CardId
+  decide,
+  evolve,
+  newCardId,
+  newColumnId,
+  newOpId,
+  randomCode,
+  replay,
+  type BoardEvent,
+  type BoardId,
+  type CardId
 } from '../../src/lib/domain';
 import { BoardService } from '../../server/board-service';
 import { scaleOut, type ScaleOut } from '../../server/scale';
@@ -129,7 +138,11 @@ describe('postgres storage', () => {
     const storage = await openStore(url, { snapshotEvery: 10 });
     const board = busyBoard(36);
     await appendEach(storage, board);
-    const [row] = await server.query<{ revision: number; snapshot_revision: number }>('SELECT revision, snapshot_revision FROM boards', [], url);
+    const [row] = await server.query<{ revision: number; snapshot_revision: number }>(
+      'SELECT revision, snapshot_revision FROM boards',
+      [],
+      url
+    );
     expect(row.revision).toBe(38);
     // Written with the board (revision 1), then whenever 10 events followed: 11, 21, 31.
     expect(row.snapshot_revision).toBe(31);
@@ -145,7 +158,11 @@ describe('postgres storage', () => {
     const board = new ScriptedBoard('Bulk');
     for (let i = 0; i < 50; i++) board.addCard(`Card ${i}`, i % 3);
     await storage.append(board.id, board.events);
-    const [row] = await server.query<{ snapshot_revision: number; card_count: number }>('SELECT snapshot_revision, card_count FROM boards', [], url);
+    const [row] = await server.query<{ snapshot_revision: number; card_count: number }>(
+      'SELECT snapshot_revision, card_count FROM boards',
+      [],
+      url
+    );
     expect(row).toEqual({ snapshot_revision: 51, card_count: 50 });
     expect(await storage.loadBoard(board.id)).toEqual(board.state);
   });
@@ -200,7 +217,9 @@ describe('postgres storage', () => {
     await a.append(holder.id, [holder.created]);
     const thief = new ScriptedBoard();
     const stolen = { ...thief.created, code: holder.state.code } as typeof thief.created;
-    await expect(b.append(thief.id, [stolen])).rejects.toThrow(`a code is already in use in this install: Key (code)=(${holder.state.code}) already exists`);
+    await expect(b.append(thief.id, [stolen])).rejects.toThrow(
+      `a code is already in use in this install: Key (code)=(${holder.state.code}) already exists`
+    );
     expect(await b.loadBoard(thief.id)).toBeNull();
     expect(await a.findCode(holder.state.code)).toEqual({ kind: 'board', boardId: holder.id });
   });
@@ -220,7 +239,7 @@ describe('postgres storage', () => {
     expect(await b.findOp(new ScriptedBoard().id, move[0].opId)).toEqual([]);
   });
 
-  it('tells a watcher about other stores\' appends, not its own', async () => {
+  it("tells a watcher about other stores' appends, not its own", async () => {
     const url = await server.createDatabase();
     const [a, b] = [await openStore(url), await openStore(url)];
     const seen: [BoardId, number][] = [];
@@ -232,7 +251,10 @@ describe('postgres storage', () => {
 
     await expect.poll(() => seen.length).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 100)); // b's own notice would come as fast
-    expect(seen).toEqual([[board.id, 2], [board.id, 5]]);
+    expect(seen).toEqual([
+      [board.id, 2],
+      [board.id, 5]
+    ]);
   });
 
   it('after losing its listening connection, reconnects and reports every board once', async () => {
@@ -245,7 +267,11 @@ describe('postgres storage', () => {
     await expect.poll(() => seen.length).toBe(7);
     seen.length = 0;
 
-    const killed = await server.query<{ ok: boolean }>("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN kanbridge_appends'", [], url);
+    const killed = await server.query<{ ok: boolean }>(
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN kanbridge_appends'",
+      [],
+      url
+    );
     expect(killed).toEqual([{ ok: true }]);
     const more = boards[0].move(boards[0].lastCardId(), 0);
     await a.append(boards[0].id, more); // sent while nobody listens: only the resync tells
@@ -293,21 +319,29 @@ describe('two board services on one database', () => {
     const board = created.board;
     const cardIds: CardId[] = [];
     for (let i = 0; i < cards; i++) {
-      const r = await service.execute(board.id, { type: 'createCard', opId: newOpId(), title: `Card ${i}`, columnId: board.columns[0].id }, ctx);
+      const r = await service.execute(
+        board.id,
+        { type: 'createCard', opId: newOpId(), title: `Card ${i}`, columnId: board.columns[0].id },
+        ctx
+      );
       if (!r.ok || r.events[0].type !== 'cardCreated') throw new Error('card not created');
       cardIds.push(r.events[0].card.id);
     }
     return { boardId: board.id, columnIds: board.columns.map((c) => c.id), cardIds };
   }
 
-  it('keeps a board cached on one server up to date with the other\'s moves', async () => {
+  it("keeps a board cached on one server up to date with the other's moves", async () => {
     const url = await server.createDatabase();
     const [a, b] = [await node(url), await node(url)];
     const { boardId, columnIds, cardIds } = await boardWithCards(a, 3);
     expect((await b.getBoard(boardId))?.revision).toBe(4); // now cached on b
 
     for (let i = 0; i < 10; i++) {
-      const r = await a.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cardIds[i % 3], toColumnId: columnIds[(i % 2) + 1] }, ctx);
+      const r = await a.execute(
+        boardId,
+        { type: 'moveCard', opId: newOpId(), cardId: cardIds[i % 3], toColumnId: columnIds[(i % 2) + 1] },
+        ctx
+      );
       expect(r.ok).toBe(true);
     }
     // b runs no command: only the append notices can bring its copy forward.
@@ -325,7 +359,8 @@ describe('two board services on one database', () => {
     const first = await a.execute(boardId, move, ctx);
     expect(first.ok).toBe(true);
     // Later moves, so the resent one is neither the last event nor fresh in anyone's memory.
-    for (let i = 0; i < 5; i++) await b.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cardIds[1], toColumnId: columnIds[i % 3] }, ctx);
+    for (let i = 0; i < 5; i++)
+      await b.execute(boardId, { type: 'moveCard', opId: newOpId(), cardId: cardIds[1], toColumnId: columnIds[i % 3] }, ctx);
     const revision = (await b.getBoard(boardId))?.revision;
 
     // Resent to b (a's ack was lost), and to a fresh server that has nothing in memory.
@@ -343,16 +378,23 @@ describe('two board services on one database', () => {
     const { boardId, columnIds, cardIds } = await boardWithCards(a, 6);
     const start = (await a.getBoard(boardId))?.revision ?? 0;
     const commands = Array.from({ length: 120 }, (_, i) => ({
-      type: 'moveCard' as const, opId: newOpId(), cardId: cardIds[i % 6], toColumnId: columnIds[(i * 7) % 3]
+      type: 'moveCard' as const,
+      opId: newOpId(),
+      cardId: cardIds[i % 6],
+      toColumnId: columnIds[(i * 7) % 3]
     }));
 
     // Four callers per server, each sending its share one after another.
-    const outcomes = await Promise.all([a, b].flatMap((service, s) => [0, 1, 2, 3].map(async (caller) => {
-      const mine = commands.filter((_, i) => i % 8 === s * 4 + caller);
-      const results = [];
-      for (const command of mine) results.push({ command, outcome: await service.execute(boardId, command, ctx) });
-      return results;
-    })));
+    const outcomes = await Promise.all(
+      [a, b].flatMap((service, s) =>
+        [0, 1, 2, 3].map(async (caller) => {
+          const mine = commands.filter((_, i) => i % 8 === s * 4 + caller);
+          const results = [];
+          for (const command of mine) results.push({ command, outcome: await service.execute(boardId, command, ctx) });
+          return results;
+        })
+      )
+    );
 
     const all = outcomes.flat();
     const events = await a.storage.eventsSince(boardId, 0);
@@ -377,7 +419,7 @@ describe('two board services on one database', () => {
 });
 
 describe('postgres appendDecided', () => {
-  it('hands decide what others appended after the caller\'s revision, and appends nothing on null', async () => {
+  it("hands decide what others appended after the caller's revision, and appends nothing on null", async () => {
     const url = await server.createDatabase();
     const [a, b] = [await openStore(url), await openStore(url)];
     const board = busyBoard(2);
@@ -408,19 +450,33 @@ describe('postgres appendDecided', () => {
     // Each writer keeps its own copy and decides one command at a time, as a server does.
     const writers = stores.map((store) => ({ store, state: structuredClone(board.state) }));
     let moves = 0;
-    await Promise.all(writers.map(async (w) => {
-      for (let k = 0; k < 45; k++) {
-        await w.store.appendDecided(board.id, w.state.revision, (missed) => {
-          for (const e of missed) evolve(w.state, e);
-          const decision = decide(w.state, { type: 'moveCard', opId: newOpId(), cardId: card, toColumnId: w.state.columns[(w.state.revision % 2) + 1].id }, { newCardId, newColumnId, newCode: () => randomCode(8) });
-          if (!decision.ok || decision.events.length !== 1) throw new Error('the move should change the board');
-          const e = { ...decision.events[0], boardId: board.id, revision: w.state.revision + 1, at: new Date().toISOString(), source: 'api', actor: { id: 'u', name: 'U' }, opId: newOpId() } as BoardEvent;
-          evolve(w.state, e);
-          moves++;
-          return [e];
-        });
-      }
-    }));
+    await Promise.all(
+      writers.map(async (w) => {
+        for (let k = 0; k < 45; k++) {
+          await w.store.appendDecided(board.id, w.state.revision, (missed) => {
+            for (const e of missed) evolve(w.state, e);
+            const decision = decide(
+              w.state,
+              { type: 'moveCard', opId: newOpId(), cardId: card, toColumnId: w.state.columns[(w.state.revision % 2) + 1].id },
+              { newCardId, newColumnId, newCode: () => randomCode(8) }
+            );
+            if (!decision.ok || decision.events.length !== 1) throw new Error('the move should change the board');
+            const e = {
+              ...decision.events[0],
+              boardId: board.id,
+              revision: w.state.revision + 1,
+              at: new Date().toISOString(),
+              source: 'api',
+              actor: { id: 'u', name: 'U' },
+              opId: newOpId()
+            } as BoardEvent;
+            evolve(w.state, e);
+            moves++;
+            return [e];
+          });
+        }
+      })
+    );
     const events = await stores[0].eventsSince(board.id, 0);
     expect(moves).toBe(90);
     expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i + 1));

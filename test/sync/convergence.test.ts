@@ -23,7 +23,17 @@ type Action =
 
 const CLIENTS = 3;
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('move' as const), client: fc.nat(CLIENTS - 1), card: fc.nat(11), column: fc.nat(3), neighbour: fc.nat(11), before: fc.boolean() }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('move' as const),
+      client: fc.nat(CLIENTS - 1),
+      card: fc.nat(11),
+      column: fc.nat(3),
+      neighbour: fc.nat(11),
+      before: fc.boolean()
+    })
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), client: fc.nat(CLIENTS - 1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('back' as const), client: fc.nat(CLIENTS - 1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: fc.integer({ min: 1, max: 15 }) }) }
@@ -31,10 +41,17 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 
 async function seedBoard(): Promise<BoardState> {
   const actor = { id: 'seed', name: 'Seed' };
-  const created = await t.app.service.createBoard({ name: 'Converge', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C', wipLimit: 2 }, { name: 'D' }] }, { actor, source: 'api' });
+  const created = await t.app.service.createBoard(
+    { name: 'Converge', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C', wipLimit: 2 }, { name: 'D' }] },
+    { actor, source: 'api' }
+  );
   if (!created.ok) throw new Error(created.rejection.message);
   for (let i = 0; i < 12; i++) {
-    await t.app.service.execute(created.board.id, { type: 'createCard', opId: newOpId(), title: `Card ${i}`, columnId: created.board.columns[i % 2].id }, { actor, source: 'api' });
+    await t.app.service.execute(
+      created.board.id,
+      { type: 'createCard', opId: newOpId(), title: `Card ${i}`, columnId: created.board.columns[i % 2].id },
+      { actor, source: 'api' }
+    );
   }
   return cloneBoard((await t.app.service.getBoard(created.board.id))!);
 }
@@ -61,7 +78,14 @@ async function runScript(actions: Action[]) {
     else {
       const { client } = clients[a.client];
       const neighbour = cards[a.neighbour];
-      const command = { type: 'moveCard' as const, opId: newOpId(), cardId: cards[a.card], toColumnId: columns[a.column], override: true, ...(a.before ? { beforeCardId: neighbour } : { afterCardId: neighbour }) };
+      const command = {
+        type: 'moveCard' as const,
+        opId: newOpId(),
+        cardId: cards[a.card],
+        toColumnId: columns[a.column],
+        override: true,
+        ...(a.before ? { beforeCardId: neighbour } : { afterCardId: neighbour })
+      };
       sent.push(command.opId);
       void client.dispatch(command, 'drag');
     }
@@ -69,10 +93,13 @@ async function runScript(actions: Action[]) {
   for (const c of clients) if (!c.socket.connected) c.socket.connect();
   const server = () => t.app.service.getBoard(board.id);
   await expect
-    .poll(async () => {
-      const s = (await server())!;
-      return clients.every((c) => c.client.pendingCount === 0 && c.client.core.revision === s.revision);
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        const s = (await server())!;
+        return clients.every((c) => c.client.pendingCount === 0 && c.client.core.revision === s.revision);
+      },
+      { timeout: 20_000 }
+    )
     .toBe(true);
   const truth = (await server())!;
   for (const c of clients) {
@@ -95,7 +122,15 @@ describe('convergence', () => {
 
   it('a client that was offline for many moves catches up and sends its own queue once', async () => {
     const actions: Action[] = [{ kind: 'drop', client: 0 }];
-    for (let i = 0; i < 20; i++) actions.push({ kind: 'move', client: i % 2 === 0 ? 0 : 1, card: i % 12, column: i % 4, neighbour: (i * 7) % 12, before: i % 3 === 0 });
+    for (let i = 0; i < 20; i++)
+      actions.push({
+        kind: 'move',
+        client: i % 2 === 0 ? 0 : 1,
+        card: i % 12,
+        column: i % 4,
+        neighbour: (i * 7) % 12,
+        before: i % 3 === 0
+      });
     actions.push({ kind: 'pause', ms: 20 }, { kind: 'back', client: 0 });
     await runScript(actions);
   });

@@ -40,7 +40,10 @@ describe('the server side', () => {
     const r = await request<JoinResult>(s, 'board:join', { boardId, protocol: MIN_PROTOCOL_VERSION - 1 });
     expect(r).toMatchObject({ ok: false, error: { code: 'OUTDATED', details: { protocol: PROTOCOL_VERSION } } });
     expect(r.ok ? '' : r.error.message).toMatch(/updated.*reload/i);
-    expect(await request<JoinResult>(s, 'board:join', { boardId, protocol: 'one' })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
+    expect(await request<JoinResult>(s, 'board:join', { boardId, protocol: 'one' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' }
+    });
   });
 });
 
@@ -64,7 +67,12 @@ async function fakeServer(onJoin: (ack: (r: JoinResult) => void, board: BoardSta
 function clientFor(url: string, board: BoardState) {
   const socket = connect(url, { transports: ['websocket'], reconnection: false });
   const revoked: RevokeReason[] = [];
-  const client = new SyncClient({ socket: socket as never, board: cloneBoard(board), store: memoryPendingStore(), onRevoked: (r) => revoked.push(r) });
+  const client = new SyncClient({
+    socket: socket as never,
+    board: cloneBoard(board),
+    store: memoryPendingStore(),
+    onRevoked: (r) => revoked.push(r)
+  });
   client.start();
   return { socket, client, revoked };
 }
@@ -88,7 +96,11 @@ describe('the page side', () => {
     const { client, revoked } = clientFor(server.url, board);
     await expect.poll(() => client.status).toBe('live');
     const unknown = {
-      ...scripted.events[1], type: 'laneAdded', revision: board.revision + 1, opId: newOpId(), lane: { id: 'r_1', name: 'Expedite' }
+      ...scripted.events[1],
+      type: 'laneAdded',
+      revision: board.revision + 1,
+      opId: newOpId(),
+      lane: { id: 'r_1', name: 'Expedite' }
     } as unknown as BoardEvent;
     server.io.emit('board:events', { boardId: board.id, events: [unknown] });
     await expect.poll(() => revoked).toEqual(['outdated']);
@@ -102,7 +114,13 @@ describe('the page side', () => {
     const server = await fakeServer((ack, b) => ack({ ok: true, revision: b.revision, viewers: 1, protocol: PROTOCOL_VERSION }), board);
     const { client, revoked } = clientFor(server.url, board);
     await expect.poll(() => client.status).toBe('live');
-    const rename = { ...scripted.events[1], type: 'boardRenamed', name: 'Renamed', revision: board.revision + 1, opId: newOpId() } as unknown as BoardEvent;
+    const rename = {
+      ...scripted.events[1],
+      type: 'boardRenamed',
+      name: 'Renamed',
+      revision: board.revision + 1,
+      opId: newOpId()
+    } as unknown as BoardEvent;
     server.io.emit('board:events', { boardId: board.id, events: [rename] });
     await expect.poll(() => client.view.name).toBe('Renamed');
     expect(revoked).toEqual([]);

@@ -7,7 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { newOpId, type BoardState } from '../../src/lib/domain';
 import type { CommandResult, JoinResult } from '../../src/lib/protocol';
-import { ConnectionLimiter, JOIN_RATE, MAX_CONNECTIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_CLIENT, READ_RATE, TokenBucket } from '../../server/gateway/socket-limits';
+import {
+  ConnectionLimiter,
+  JOIN_RATE,
+  MAX_CONNECTIONS_PER_ADDRESS,
+  MAX_CONNECTIONS_PER_CLIENT,
+  READ_RATE,
+  TokenBucket
+} from '../../server/gateway/socket-limits';
 import { connected, request, startTestApp, type TestApp } from '../helpers/app';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password 1' };
@@ -21,7 +28,11 @@ async function setup(admin?: typeof ADMIN) {
   t = await startTestApp({ admin });
   const created = await t.app.service.createBoard({ name: 'Limits' }, { actor: { id: 't', name: 'T' }, source: 'api' });
   if (!created.ok) throw new Error('board');
-  await t.app.service.execute(created.board.id, { type: 'createCard', opId: newOpId(), title: 'A', columnId: created.board.columns[0].id }, { actor: { id: 't', name: 'T' }, source: 'api' });
+  await t.app.service.execute(
+    created.board.id,
+    { type: 'createCard', opId: newOpId(), title: 'A', columnId: created.board.columns[0].id },
+    { actor: { id: 't', name: 'T' }, source: 'api' }
+  );
   board = (await t.app.service.getBoard(created.board.id))!;
 }
 
@@ -33,11 +44,26 @@ afterEach(async () => {
 const cardA = () => Object.values(board.cards).find((c) => c.title === 'A')!;
 let moves = 0;
 const move = (s: Socket) =>
-  request<CommandResult>(s, 'board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: cardA().id, toColumnId: board.columns[++moves % 2].id });
+  request<CommandResult>(s, 'board:command', {
+    boardId: board.id,
+    opId: newOpId(),
+    type: 'moveCard',
+    cardId: cardA().id,
+    toColumnId: board.columns[++moves % 2].id
+  });
 
 /** Opens a socket that does not reconnect; resolves with it or with its connect_error. */
-function open(auth: Record<string, unknown> = {}, cookie?: string): Promise<{ socket: Socket; error?: Error & { data?: { code: string; message: string } } }> {
-  const socket = connect(t.url, { transports: ['websocket'], auth, reconnection: false, forceNew: true, ...(cookie ? { extraHeaders: { cookie } } : {}) });
+function open(
+  auth: Record<string, unknown> = {},
+  cookie?: string
+): Promise<{ socket: Socket; error?: Error & { data?: { code: string; message: string } } }> {
+  const socket = connect(t.url, {
+    transports: ['websocket'],
+    auth,
+    reconnection: false,
+    forceNew: true,
+    ...(cookie ? { extraHeaders: { cookie } } : {})
+  });
   extra.push(socket);
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ socket }));
@@ -46,7 +72,11 @@ function open(auth: Record<string, unknown> = {}, cookie?: string): Promise<{ so
 }
 
 async function login(): Promise<string> {
-  const r = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.url }, body: JSON.stringify(ADMIN) });
+  const r = await fetch(`${t.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: t.url },
+    body: JSON.stringify(ADMIN)
+  });
   expect(r.status).toBe(200);
   return (r.headers.get('set-cookie') ?? '').split(';')[0];
 }
@@ -93,7 +123,9 @@ describe('per-connection rate limits', () => {
     const s = t.client();
     await connected(s);
     await request(s, 'board:join', { boardId: board.id });
-    const results = await Promise.all(Array.from({ length: 200 }, () => request<Ack>(s, 'board:events-since', { boardId: board.id, since: 0 }, 20_000)));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => request<Ack>(s, 'board:events-since', { boardId: board.id, since: 0 }, 20_000))
+    );
     const limited = results.filter((r) => !r.ok && r.error?.code === 'RATE_LIMITED');
     expect(limited.length).toBeGreaterThan(200 - READ_RATE.burst - 40);
     expect(limited[0].error!.message).toMatch(/Too many/);

@@ -12,7 +12,11 @@ beforeEach(async () => {
   if (!created.ok) throw new Error('board');
   board = created.board;
   for (const title of ['A', 'B', 'C']) {
-    await t.app.service.execute(created.board.id, { type: 'createCard', opId: newOpId(), title, columnId: created.board.columns[0].id }, { actor: { id: 't', name: 'T' }, source: 'api' });
+    await t.app.service.execute(
+      created.board.id,
+      { type: 'createCard', opId: newOpId(), title, columnId: created.board.columns[0].id },
+      { actor: { id: 't', name: 'T' }, source: 'api' }
+    );
   }
   board = cloneBoard((await t.app.service.getBoard(created.board.id))!);
 });
@@ -38,10 +42,25 @@ describe('Socket.IO gateway', () => {
     await request<JoinResult>(b, 'board:join', { boardId: board.id, since: board.revision });
     expect(ja).toMatchObject({ ok: true, revision: board.revision });
     const opId = newOpId();
-    const res = await request<CommandResult>(a, 'board:command', { boardId: board.id, opId, type: 'moveCard', cardId: card('A').id, toColumnId: board.columns[1].id, source: 'drag' });
+    const res = await request<CommandResult>(a, 'board:command', {
+      boardId: board.id,
+      opId,
+      type: 'moveCard',
+      cardId: card('A').id,
+      toColumnId: board.columns[1].id,
+      source: 'drag'
+    });
     expect(res).toMatchObject({ ok: true, revision: board.revision + 1 });
     await expect.poll(() => seenB.length).toBe(1);
-    expect(seenB[0]).toMatchObject({ type: 'cardMoved', cardId: card('A').id, toColumnId: board.columns[1].id, revision: board.revision + 1, source: 'drag', actor: { id: 'ann', name: 'Ann' }, opId });
+    expect(seenB[0]).toMatchObject({
+      type: 'cardMoved',
+      cardId: card('A').id,
+      toColumnId: board.columns[1].id,
+      revision: board.revision + 1,
+      source: 'drag',
+      actor: { id: 'ann', name: 'Ann' },
+      opId
+    });
     expect(seenOutsider).toEqual([]);
   });
 
@@ -64,7 +83,13 @@ describe('Socket.IO gateway', () => {
     await connected(a);
     await request(a, 'board:join', { boardId: board.id });
     for (const title of ['A', 'B']) {
-      await request(a, 'board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: card(title).id, toColumnId: board.columns[3].id });
+      await request(a, 'board:command', {
+        boardId: board.id,
+        opId: newOpId(),
+        type: 'moveCard',
+        cardId: card(title).id,
+        toColumnId: board.columns[3].id
+      });
     }
     const late = t.client();
     const lateEvents = collect(late);
@@ -93,7 +118,12 @@ describe('Socket.IO gateway', () => {
     await request(bad, 'board:join', { boardId: board.id });
     await request(good, 'board:join', { boardId: board.id });
     const garbage: unknown[] = [
-      null, 42, 'move', [], { boardId: board.id }, { boardId: board.id, type: 'moveCard' },
+      null,
+      42,
+      'move',
+      [],
+      { boardId: board.id },
+      { boardId: board.id, type: 'moveCard' },
       { boardId: board.id, opId: 'short', type: 'moveCard', cardId: card('A').id, toColumnId: board.columns[1].id },
       { boardId: board.id, opId: newOpId(), type: 'explode' },
       { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: card('A').id, toColumnId: board.columns[1].id, extra: 1 },
@@ -109,14 +139,30 @@ describe('Socket.IO gateway', () => {
     }
     // no ack function, unknown events, bad join: ignored without harm
     const raw = bad as unknown as { emit: (...args: unknown[]) => void };
-    raw.emit('board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: card('C').id, toColumnId: board.columns[1].id, source: 'hacker' });
+    raw.emit('board:command', {
+      boardId: board.id,
+      opId: newOpId(),
+      type: 'moveCard',
+      cardId: card('C').id,
+      toColumnId: board.columns[1].id,
+      source: 'hacker'
+    });
     raw.emit('nonsense', { x: 1 }, () => {});
     expect(await request<JoinResult>(bad, 'board:join', { boardId: 5 })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    expect(await request<JoinResult>(bad, 'board:join', { boardId: 'b_unknown' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await request<JoinResult>(bad, 'board:join', { boardId: 'b_unknown' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' }
+    });
     expect(bad.connected).toBe(true);
     expect((await t.app.service.getBoard(board.id))!.revision).toBe(board.revision);
     // the good client is unaffected
-    const r = await request<CommandResult>(good, 'board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: card('C').id, toColumnId: board.columns[4].id });
+    const r = await request<CommandResult>(good, 'board:command', {
+      boardId: board.id,
+      opId: newOpId(),
+      type: 'moveCard',
+      cardId: card('C').id,
+      toColumnId: board.columns[4].id
+    });
     expect(r).toMatchObject({ ok: true, revision: board.revision + 1 });
     await expect.poll(() => seenGood.length).toBe(1);
   });
@@ -130,7 +176,13 @@ describe('Socket.IO gateway', () => {
     big.io.opts.reconnection = false;
     big.emit('board:command', { boardId: board.id, blob: 'x'.repeat(200_000) }, () => {});
     expect(await closed).toBe('transport close');
-    const r = await request<CommandResult>(other, 'board:command', { boardId: board.id, opId: newOpId(), type: 'moveCard', cardId: card('A').id, toColumnId: board.columns[1].id });
+    const r = await request<CommandResult>(other, 'board:command', {
+      boardId: board.id,
+      opId: newOpId(),
+      type: 'moveCard',
+      cardId: card('A').id,
+      toColumnId: board.columns[1].id
+    });
     expect(r.ok).toBe(true);
   });
 
@@ -139,7 +191,9 @@ describe('Socket.IO gateway', () => {
     await connected(flood);
     await request(flood, 'board:join', { boardId: board.id });
     const results = await Promise.all(
-      Array.from({ length: 400 }, () => request<CommandResult>(flood, 'board:command', { boardId: board.id, opId: newOpId(), type: 'renameBoard', name: 'Flood' }, 20_000))
+      Array.from({ length: 400 }, () =>
+        request<CommandResult>(flood, 'board:command', { boardId: board.id, opId: newOpId(), type: 'renameBoard', name: 'Flood' }, 20_000)
+      )
     );
     const limited = results.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED').length;
     expect(limited).toBeGreaterThan(0);

@@ -21,7 +21,12 @@ async function call(path: string, init: { method?: string; cookie?: string; body
   const headers: Record<string, string> = { origin: server.url };
   if (init.cookie) headers.cookie = init.cookie;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(server.url + path, { method: init.method ?? 'GET', headers, redirect: 'manual', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  return fetch(server.url + path, {
+    method: init.method ?? 'GET',
+    headers,
+    redirect: 'manual',
+    body: init.body === undefined ? undefined : JSON.stringify(init.body)
+  });
 }
 
 const cookieOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0];
@@ -37,18 +42,30 @@ async function unknownLike(like: string): Promise<string> {
 beforeAll(async () => {
   server = await startServer({ demo: false, env: { KANBRIDGE_ADMIN_EMAIL: ADMIN.email, KANBRIDGE_ADMIN_PASSWORD: ADMIN.password } });
   adminCookie = cookieOf(await call('/api/auth/login', { method: 'POST', body: ADMIN }));
-  const board = (await (await call('/api/boards', { method: 'POST', cookie: adminCookie, body: { name: 'Private board' } })).json()) as BoardJson;
-  const created = await call(`/api/boards/${board.id}/cards`, { method: 'POST', cookie: adminCookie, body: { title: 'Secret card', columnId: board.columns[0].id } });
+  const board = (await (
+    await call('/api/boards', { method: 'POST', cookie: adminCookie, body: { name: 'Private board' } })
+  ).json()) as BoardJson;
+  const created = await call(`/api/boards/${board.id}/cards`, {
+    method: 'POST',
+    cookie: adminCookie,
+    body: { title: 'Secret card', columnId: board.columns[0].id }
+  });
   expect(created.status).toBe(201);
   const card = ((await created.json()) as { card: { code: string } }).card;
   boardId = board.id;
   codes = { card: card.code, column: board.columns[0].code, board: board.code };
   unknown = { card: await unknownLike(codes.card), column: await unknownLike(codes.column), board: await unknownLike(codes.board) };
 
-  const invited = await call('/api/users', { method: 'POST', cookie: adminCookie, body: { email: 'outsider@example.test', name: 'Outsider' } });
+  const invited = await call('/api/users', {
+    method: 'POST',
+    cookie: adminCookie,
+    body: { email: 'outsider@example.test', name: 'Outsider' }
+  });
   expect(invited.status).toBe(201);
   const inviteCode = ((await invited.json()) as { inviteUrl: string }).inviteUrl.split('/invite/')[1];
-  outsiderCookie = cookieOf(await call('/api/auth/invite', { method: 'POST', body: { code: inviteCode, password: 'a long enough password' } }));
+  outsiderCookie = cookieOf(
+    await call('/api/auth/invite', { method: 'POST', body: { code: inviteCode, password: 'a long enough password' } })
+  );
 });
 
 afterAll(async () => {
@@ -67,8 +84,18 @@ interface Answer {
  */
 async function answer(path: string, code: string, cookie?: string): Promise<Answer> {
   const res = await call(path, { cookie });
-  const blank = (s: string) => s.split(code).join('<code>').split(code.toLowerCase()).join('<code>').replace(/nonce="[^"]*"/g, 'nonce=""');
-  return { status: res.status, location: res.headers.get('location') && blank(res.headers.get('location')!), body: blank(await res.text()) };
+  const blank = (s: string) =>
+    s
+      .split(code)
+      .join('<code>')
+      .split(code.toLowerCase())
+      .join('<code>')
+      .replace(/nonce="[^"]*"/g, 'nonce=""');
+  return {
+    status: res.status,
+    location: res.headers.get('location') && blank(res.headers.get('location')!),
+    body: blank(await res.text())
+  };
 }
 
 type Kind = keyof typeof codes;
@@ -79,7 +106,14 @@ const PATHS: [string, (code: string, prefix: string) => string][] = [
   ['with a dash', (c, p) => `/${p}/${c.slice(0, 3)}-${c.slice(3)}`],
   ['as page data', (c, p) => `/${p}/${c}/__data.json`]
 ];
-const PREFIXES: [string, Kind][] = [['C', 'card'], ['L', 'column'], ['B', 'board'], ['C', 'board'], ['B', 'card'], ['L', 'card']];
+const PREFIXES: [string, Kind][] = [
+  ['C', 'card'],
+  ['L', 'column'],
+  ['B', 'board'],
+  ['C', 'board'],
+  ['B', 'card'],
+  ['L', 'card']
+];
 
 describe('printed-code pages for someone without access', () => {
   it('open for the board owner (the codes exist)', async () => {

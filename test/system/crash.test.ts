@@ -37,7 +37,10 @@ interface Run {
 
 /** Runs the writer on `dir` and SIGKILLs it once it has acknowledged `killAfter` revisions. */
 function runAndKill(dir: string, killAfter: number, compactEvery: number): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, String(compactEvery)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, String(compactEvery)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   children.push(child);
   const acked = new Map<BoardId, number>();
   let count = 0;
@@ -67,7 +70,12 @@ it('keeps every acknowledged revision through repeated SIGKILLs', async () => {
   dirs.push(dir);
   const acked = new Map<BoardId, number>();
   // Kill points vary, and small compaction intervals make some kills land mid-snapshot.
-  const rounds = [{ killAfter: 40, compactEvery: 10_000 }, { killAfter: 400, compactEvery: 50 }, { killAfter: 150, compactEvery: 7 }, { killAfter: 700, compactEvery: 100 }];
+  const rounds = [
+    { killAfter: 40, compactEvery: 10_000 },
+    { killAfter: 400, compactEvery: 50 },
+    { killAfter: 150, compactEvery: 7 },
+    { killAfter: 700, compactEvery: 100 }
+  ];
 
   for (const round of rounds) {
     const run = await runAndKill(dir, round.killAfter, round.compactEvery);

@@ -44,7 +44,10 @@ describe('a damaged event log', () => {
     expect(refused).toContain(`npm run repair -- --data ${JSON.stringify(dataDir)}`);
     expect(refused).not.toMatch(/^\s+at /m);
 
-    const repair = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/repair.ts', '--data', dataDir], { cwd: root, encoding: 'utf8' });
+    const repair = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/repair.ts', '--data', dataDir], {
+      cwd: root,
+      encoding: 'utf8'
+    });
     expect(repair.status, repair.stderr).toBe(0);
     expect(repair.stdout).toContain(`damaged at byte ${offset}`);
     expect(repair.stdout).toContain(`kept the ${keep} records before it`);

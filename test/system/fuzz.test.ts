@@ -11,7 +11,18 @@ import fc from 'fast-check';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../server/app';
-import { ack, bystanderProblems, connected, HOSTILE, pageRoutes, queryKeys, send, socketFor, startFixture, type Fixture } from '../helpers/hostile';
+import {
+  ack,
+  bystanderProblems,
+  connected,
+  HOSTILE,
+  pageRoutes,
+  queryKeys,
+  send,
+  socketFor,
+  startFixture,
+  type Fixture
+} from '../helpers/hostile';
 
 const RUNS = 200;
 const EVENTS = ['board:join', 'board:leave', 'board:command', 'board:events-since'];
@@ -40,8 +51,10 @@ const idArb = () =>
     fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/)
   );
 
-const scalarArb = () => fc.oneof(idArb(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom(-1, 0, 1e9, Number.MAX_SAFE_INTEGER));
-const valueArb = () => fc.oneof({ weight: 4, arbitrary: scalarArb() }, fc.array(scalarArb(), { maxLength: 5 }), fc.jsonValue({ maxDepth: 3 }));
+const scalarArb = () =>
+  fc.oneof(idArb(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom(-1, 0, 1e9, Number.MAX_SAFE_INTEGER));
+const valueArb = () =>
+  fc.oneof({ weight: 4, arbitrary: scalarArb() }, fc.array(scalarArb(), { maxLength: 5 }), fc.jsonValue({ maxDepth: 3 }));
 
 /** Each command's fields: the first ones it needs, the rest optional. */
 const SHAPES: Record<string, { needs: string[]; may: string[] }> = {
@@ -64,24 +77,46 @@ const SHAPES: Record<string, { needs: string[]; may: string[] }> = {
 function fieldArb(key: string): fc.Arbitrary<unknown> {
   const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 20 }));
   switch (key) {
-    case 'cardId': case 'toColumnId': case 'columnId': case 'beforeCardId': case 'afterCardId':
+    case 'cardId':
+    case 'toColumnId':
+    case 'columnId':
+    case 'beforeCardId':
+    case 'afterCardId':
       return idArb();
     case 'cardIds':
       return fc.array(idArb(), { maxLength: 4 });
-    case 'title': case 'name':
+    case 'title':
+    case 'name':
       return text;
     case 'tags':
       return fc.array(text, { maxLength: 3 });
-    case 'wipLimit': case 'index': case 'toIndex': case 'estimate':
+    case 'wipLimit':
+    case 'index':
+    case 'toIndex':
+    case 'estimate':
       return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -1, max: 12 }) }, valueArb());
     case 'layout':
       return fc.oneof(fc.constantFrom('a4-8', 'letter-6', 'a6'), text);
     case 'stage':
       return fc.oneof(fc.constantFrom('todo', 'doing', 'done'), text);
     case 'changes':
-      return fc.oneof(fc.record({ title: text, tags: fc.array(text, { maxLength: 2 }), due: valueArb() }, { requiredKeys: [] }), valueArb());
+      return fc.oneof(
+        fc.record({ title: text, tags: fc.array(text, { maxLength: 2 }), due: valueArb() }, { requiredKeys: [] }),
+        valueArb()
+      );
     case 'project':
-      return fc.oneof(fc.constant(null), valueArb(), fc.record({ budget: valueArb(), currency: text, plannedStart: text, plannedEnd: text, actualCost: valueArb(), thresholds: valueArb() }));
+      return fc.oneof(
+        fc.constant(null),
+        valueArb(),
+        fc.record({
+          budget: valueArb(),
+          currency: text,
+          plannedStart: text,
+          plannedEnd: text,
+          actualCost: valueArb(),
+          thresholds: valueArb()
+        })
+      );
     default:
       return valueArb();
   }
@@ -92,24 +127,35 @@ function fieldArb(key: string): fc.Arbitrary<unknown> {
  * real, so that many reach the domain), now and then an unknown type or a stray field.
  */
 const commandArb = () =>
-  fc.tuple(fc.constantFrom(...Object.keys(SHAPES)), fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, fc.tuple(fc.string({ maxLength: 12 }), valueArb()))).chain(([type, stray]) => {
-    const { needs, may } = SHAPES[type];
-    const model: Record<string, fc.Arbitrary<unknown>> = {
-      type: fc.oneof({ weight: 9, arbitrary: fc.constant(type) }, idArb()),
-      opId: fc.oneof({ weight: 9, arbitrary: fc.uuid() }, idArb()),
-      baseRevision: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 50 }) }, valueArb()),
-      source: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constantFrom('ui', 'drag', 'scan', 'print', 'import', 'system') }, idArb()),
-      ...Object.fromEntries([...needs, ...may].map((k) => [k, fieldArb(k)]))
-    };
-    return fc
-      .record(model, { requiredKeys: ['type', 'opId', ...needs] })
-      .map((c) => {
+  fc
+    .tuple(
+      fc.constantFrom(...Object.keys(SHAPES)),
+      fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, fc.tuple(fc.string({ maxLength: 12 }), valueArb()))
+    )
+    .chain(([type, stray]) => {
+      const { needs, may } = SHAPES[type];
+      const model: Record<string, fc.Arbitrary<unknown>> = {
+        type: fc.oneof({ weight: 9, arbitrary: fc.constant(type) }, idArb()),
+        opId: fc.oneof({ weight: 9, arbitrary: fc.uuid() }, idArb()),
+        baseRevision: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(undefined) },
+          { weight: 2, arbitrary: fc.integer({ min: 0, max: 50 }) },
+          valueArb()
+        ),
+        source: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(undefined) },
+          { weight: 2, arbitrary: fc.constantFrom('ui', 'drag', 'scan', 'print', 'import', 'system') },
+          idArb()
+        ),
+        ...Object.fromEntries([...needs, ...may].map((k) => [k, fieldArb(k)]))
+      };
+      return fc.record(model, { requiredKeys: ['type', 'opId', ...needs] }).map((c) => {
         const out: Record<string, unknown> = { ...c };
         for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
         if (stray) out[stray[0]] = stray[1];
         return out;
       });
-  });
+    });
 
 /** Other bodies the routes read: accounts, tokens, members, wall moves, anything. */
 const bodyObjectArb = () =>
@@ -117,9 +163,20 @@ const bodyObjectArb = () =>
     commandArb(),
     fc.record(
       {
-        email: fc.oneof(idArb(), idArb().map((s) => `${s}@example.com`)), password: valueArb(), name: valueArb(), code: idArb(),
-        role: fc.oneof(fc.constantFrom('owner', 'editor', 'viewer'), idArb()), boardIds: fc.array(idArb(), { maxLength: 3 }),
-        write: valueArb(), label: valueArb(), moves: fc.array(idArb(), { maxLength: 3 }), everywhere: valueArb(), columns: valueArb()
+        email: fc.oneof(
+          idArb(),
+          idArb().map((s) => `${s}@example.com`)
+        ),
+        password: valueArb(),
+        name: valueArb(),
+        code: idArb(),
+        role: fc.oneof(fc.constantFrom('owner', 'editor', 'viewer'), idArb()),
+        boardIds: fc.array(idArb(), { maxLength: 3 }),
+        write: valueArb(),
+        label: valueArb(),
+        moves: fc.array(idArb(), { maxLength: 3 }),
+        everywhere: valueArb(),
+        columns: valueArb()
       },
       { requiredKeys: [] }
     ),
@@ -131,7 +188,10 @@ const bodyArb = () =>
   fc.oneof(
     { weight: 2, arbitrary: fc.constant(undefined) },
     { weight: 6, arbitrary: bodyObjectArb().map((b) => JSON.stringify(b)) },
-    { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '[', '{"a":', '"\\ud800"', '') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '[', '{"a":', '"\\ud800"', '')
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) }
   );
 
@@ -156,13 +216,27 @@ const httpCaseArb = () =>
     .record({
       // Mostly a real route with its own method, so that requests get past the router.
       route: fc.oneof(
-        { weight: 4, arbitrary: fc.constantFrom(...API_ROUTES.map((r) => ({ method: r.method as string, pattern: r.pattern.replace(/:(\w+)/g, '[$1]') }))) },
+        {
+          weight: 4,
+          arbitrary: fc.constantFrom(
+            ...API_ROUTES.map((r) => ({ method: r.method as string, pattern: r.pattern.replace(/:(\w+)/g, '[$1]') }))
+          )
+        },
         { weight: 1, arbitrary: fc.record({ method: fc.constantFrom('GET', 'POST'), pattern: fc.constantFrom(...PAGE_PATTERNS) }) },
         {
           weight: 1,
           arbitrary: fc.record({
             method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'FOO'),
-            pattern: fc.constantFrom(...API_PATTERNS, ...PAGE_PATTERNS, '/api', '/api/', '/_app/x', '/%ZZ', '/api/%E0%A4%A', '//%2e%2e/api/health')
+            pattern: fc.constantFrom(
+              ...API_PATTERNS,
+              ...PAGE_PATTERNS,
+              '/api',
+              '/api/',
+              '/_app/x',
+              '/%ZZ',
+              '/api/%E0%A4%A',
+              '//%2e%2e/api/health'
+            )
           })
         }
       ),
@@ -170,34 +244,68 @@ const httpCaseArb = () =>
       extra: fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, segmentArb()),
       command: commandArb(),
       useCommand: fc.nat(4),
-      query: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 10 }), fc.constantFrom('/create', '/__proto__', '/constructor', '/default')), fc.oneof(segmentArb(), fc.constantFrom('', '%', '%ZZ'))), { maxLength: 4 }),
+      query: fc.array(
+        fc.tuple(
+          fc.oneof(
+            fc.constantFrom(...KEYS),
+            fc.string({ maxLength: 10 }),
+            fc.constantFrom('/create', '/__proto__', '/constructor', '/default')
+          ),
+          fc.oneof(segmentArb(), fc.constantFrom('', '%', '%ZZ'))
+        ),
+        { maxLength: 4 }
+      ),
       cookie: fc.constantFrom('session', 'session', 'session', 'session', 'none', 'garbage'),
       origin: fc.constantFrom('self', 'self', 'self', 'self', 'none', 'evil', 'null'),
-      contentType: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'image/png', 'application/json; charset=utf-16', undefined),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/x-www-form-urlencoded',
+        'text/plain',
+        'multipart/form-data; boundary=x',
+        'image/png',
+        'application/json; charset=utf-16',
+        undefined
+      ),
       host: fc.constantFrom(undefined, undefined, undefined, 'evil.example', 'a b', '[::1]', 'x'.repeat(300), 'localhost:0'),
       headers: fc.dictionary(fc.stringMatching(/^x-[a-z0-9-]{1,20}$/), fc.stringMatching(/^[\x20-\x7e]{0,80}$/), { maxKeys: 3 }),
       body: bodyArb()
     })
-    .map(({ route: { method, pattern }, segments, extra, query, cookie, origin, contentType: type, host, headers, body: anyBody, command, useCommand }): HttpCase => {
-      // The commands route mostly gets commands, as JSON; every route gets anything now and then.
-      const commands = pattern.endsWith('/commands') && useCommand > 0;
-      const body = commands ? JSON.stringify(command) : anyBody;
-      const contentType = commands && useCommand > 1 ? 'application/json' : type;
-      let i = 0;
-      let path = pattern.replace(/\[(\w+)\]/g, () => segments[i++ % segments.length]);
-      if (extra) path += `/${extra}`;
-      if (query.length) path += `?${query.map(([k, v]) => `${encodeURIComponent(k.toWellFormed()).replace(/%2F/g, '/')}=${v}`).join('&')}`;
-      const h: Record<string, string> = { ...headers };
-      // Signing out would end the session the checks use.
-      if (cookie === 'session' && !path.startsWith('/api/auth/logout')) h.cookie = f.cookie;
-      if (cookie === 'garbage') h.cookie = 'kanbridge_session=u.garbage; other=1';
-      if (origin === 'self') h.origin = f.url;
-      if (origin === 'evil') h.origin = 'http://evil.example';
-      if (origin === 'null') h.origin = 'null';
-      if (contentType) h['content-type'] = contentType;
-      if (host) h.host = host;
-      return { method, path, headers: h, body: method === 'GET' || method === 'HEAD' ? undefined : body };
-    });
+    .map(
+      ({
+        route: { method, pattern },
+        segments,
+        extra,
+        query,
+        cookie,
+        origin,
+        contentType: type,
+        host,
+        headers,
+        body: anyBody,
+        command,
+        useCommand
+      }): HttpCase => {
+        // The commands route mostly gets commands, as JSON; every route gets anything now and then.
+        const commands = pattern.endsWith('/commands') && useCommand > 0;
+        const body = commands ? JSON.stringify(command) : anyBody;
+        const contentType = commands && useCommand > 1 ? 'application/json' : type;
+        let i = 0;
+        let path = pattern.replace(/\[(\w+)\]/g, () => segments[i++ % segments.length]);
+        if (extra) path += `/${extra}`;
+        if (query.length)
+          path += `?${query.map(([k, v]) => `${encodeURIComponent(k.toWellFormed()).replace(/%2F/g, '/')}=${v}`).join('&')}`;
+        const h: Record<string, string> = { ...headers };
+        // Signing out would end the session the checks use.
+        if (cookie === 'session' && !path.startsWith('/api/auth/logout')) h.cookie = f.cookie;
+        if (cookie === 'garbage') h.cookie = 'kanbridge_session=u.garbage; other=1';
+        if (origin === 'self') h.origin = f.url;
+        if (origin === 'evil') h.origin = 'http://evil.example';
+        if (origin === 'null') h.origin = 'null';
+        if (contentType) h['content-type'] = contentType;
+        if (host) h.host = host;
+        return { method, path, headers: h, body: method === 'GET' || method === 'HEAD' ? undefined : body };
+      }
+    );
 
 async function snapshot(): Promise<string> {
   const r = await send(f.url, 'GET', `/api/boards/${f.board.id}`, { headers: { cookie: f.cookie } });
@@ -248,21 +356,35 @@ describe('fuzzing the real server', { timeout: 180_000 }, () => {
     const payloadFor = (event: string): fc.Arbitrary<unknown> => {
       switch (event) {
         case 'board:command':
-          return fc.oneof({ weight: 6, arbitrary: fc.tuple(boardIdArb, commandArb()).map(([boardId, c]) => ({ boardId, ...c })) }, anyPayload);
-        case 'board:join': case 'board:leave': case 'board:events-since': {
+          return fc.oneof(
+            { weight: 6, arbitrary: fc.tuple(boardIdArb, commandArb()).map(([boardId, c]) => ({ boardId, ...c })) },
+            anyPayload
+          );
+        case 'board:join':
+        case 'board:leave':
+        case 'board:events-since': {
           const since = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 100 }) }, valueArb());
           const limit = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 6000 }) }, valueArb());
-          const expected = event === 'board:events-since'
-            ? fc.record({ boardId: boardIdArb, since, limit }, { requiredKeys: ['boardId', 'since'] })
-            : fc.record({ boardId: boardIdArb, since }, { requiredKeys: ['boardId'] });
-          return fc.oneof({ weight: 4, arbitrary: expected }, fc.record({ boardId: boardIdArb, since, limit }, { requiredKeys: [] }), anyPayload);
+          const expected =
+            event === 'board:events-since'
+              ? fc.record({ boardId: boardIdArb, since, limit }, { requiredKeys: ['boardId', 'since'] })
+              : fc.record({ boardId: boardIdArb, since }, { requiredKeys: ['boardId'] });
+          return fc.oneof(
+            { weight: 4, arbitrary: expected },
+            fc.record({ boardId: boardIdArb, since, limit }, { requiredKeys: [] }),
+            anyPayload
+          );
         }
         default:
           return anyPayload;
       }
     };
     const messageArb = fc
-      .oneof({ weight: 8, arbitrary: fc.constantFrom(...EVENTS) }, fc.constantFrom('board:snapshot', 'board:events', '__proto__', 'constructor', 'hasOwnProperty'), fc.string({ minLength: 1, maxLength: 20 }))
+      .oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...EVENTS) },
+        fc.constantFrom('board:snapshot', 'board:events', '__proto__', 'constructor', 'hasOwnProperty'),
+        fc.string({ minLength: 1, maxLength: 20 })
+      )
       .chain((event) => payloadFor(event).map((payload) => [event, payload] as const));
     try {
       await fc.assert(
@@ -291,7 +413,10 @@ describe('fuzzing the real server', { timeout: 180_000 }, () => {
   });
   it('hostile handshakes: every one connects or is refused, and a bystander keeps working', async () => {
     const authArb = fc.oneof(
-      fc.record({ token: fc.oneof(idArb(), valueArb()), name: fc.oneof(idArb(), valueArb()), clientId: fc.oneof(idArb(), valueArb()) }, { requiredKeys: [] }),
+      fc.record(
+        { token: fc.oneof(idArb(), valueArb()), name: fc.oneof(idArb(), valueArb()), clientId: fc.oneof(idArb(), valueArb()) },
+        { requiredKeys: [] }
+      ),
       fc.dictionary(fc.oneof(idArb(), fc.constantFrom('__proto__', 'constructor', 'token')), valueArb(), { maxKeys: 4 })
     );
     const cookieArb = fc.oneof(
@@ -305,7 +430,14 @@ describe('fuzzing the real server', { timeout: 180_000 }, () => {
         const headers: Record<string, string> = {};
         if (cookie !== undefined) headers.cookie = cookie;
         if (origin) headers.origin = origin;
-        const s = connect(f.url, { transports: ['websocket'], auth: auth as Record<string, unknown>, extraHeaders: headers, reconnection: false, forceNew: true, timeout: 10_000 });
+        const s = connect(f.url, {
+          transports: ['websocket'],
+          auth: auth as Record<string, unknown>,
+          extraHeaders: headers,
+          reconnection: false,
+          forceNew: true,
+          timeout: 10_000
+        });
         try {
           const outcome = await new Promise<string>((resolve) => {
             s.once('connect', () => resolve('connected'));

@@ -10,14 +10,37 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../server/app';
 import { LAYOUT_IDS } from '../../src/lib/print/layouts';
 import {
-  ack, ADMIN, bystanderProblems, connected, FORM_FIELDS, HOSTILE, pageRoutes, queryKeys, send, socketFor, startFixture, type Fixture
+  ack,
+  ADMIN,
+  bystanderProblems,
+  connected,
+  FORM_FIELDS,
+  HOSTILE,
+  pageRoutes,
+  queryKeys,
+  send,
+  socketFor,
+  startFixture,
+  type Fixture
 } from '../helpers/hostile';
 
 /** Whole paths with broken percent-escapes. */
 const BROKEN_PATHS = [
-  '/%ZZ', '/x%', '/%E0%A4%A', '/C/%E0%A4%A', '/boards/%E0%A4%A', '/api/%ZZ', '/api/boards/%E0%A4%A', '/api/boards/x%',
+  '/%ZZ',
+  '/x%',
+  '/%E0%A4%A',
+  '/C/%E0%A4%A',
+  '/boards/%E0%A4%A',
+  '/api/%ZZ',
+  '/api/boards/%E0%A4%A',
+  '/api/boards/x%',
   // Paths that read as a host when resolved against a base URL.
-  '//%2e%2e%2f', '//%ZZ/api/health', '///', '//evil.example/api/health', '//[/api', '//:99999/api'
+  '//%2e%2e%2f',
+  '//%ZZ/api/health',
+  '///',
+  '//evil.example/api/health',
+  '//[/api',
+  '//:99999/api'
 ];
 
 /** A few of them, for the places where trying every one would take long. */
@@ -83,11 +106,13 @@ async function probe(problems: string[], method: string, p: string, options: { b
 async function visitBoard(problems: string[], boardId: string, what: string) {
   const id = encodeURIComponent(boardId);
   const board = await probe(problems, 'GET', `/api/boards/${id}`);
-  const cards: { id: string; code: string }[] = board?.status === 200 ? (JSON.parse(board.body) as { cards: { id: string; code: string }[] }).cards : [];
+  const cards: { id: string; code: string }[] =
+    board?.status === 200 ? (JSON.parse(board.body) as { cards: { id: string; code: string }[] }).cards : [];
   for (const route of API_ROUTES) {
     if (route.method !== 'GET' || !route.pattern.includes(':boardId')) continue;
     if (route.pattern.includes(':cardId')) {
-      for (const c of cards) await probe(problems, 'GET', route.pattern.replace(':boardId', id).replace(':cardId', encodeURIComponent(c.id)));
+      for (const c of cards)
+        await probe(problems, 'GET', route.pattern.replace(':boardId', id).replace(':cardId', encodeURIComponent(c.id)));
     } else if (!/:(?!boardId)\w+/.test(route.pattern)) {
       await probe(problems, 'GET', `${route.pattern.replace(':boardId', id)}?format=csv&layout=a4-8&preview=1`);
     }
@@ -275,12 +300,21 @@ describe('hostile input walk', { timeout: 300_000 }, () => {
       const commands = route.pattern.endsWith('/commands');
       for (const v of HOSTILE) {
         // (The server may have been started again: the real ids are read afresh.)
-        for (const body of bodiesFor(v).filter((b) => commands || !isCommand(b))) await probe(problems, route.method, realApi(route.pattern), { body: JSON.stringify(body), type: 'application/json', cookie });
+        for (const body of bodiesFor(v).filter((b) => commands || !isCommand(b)))
+          await probe(problems, route.method, realApi(route.pattern), { body: JSON.stringify(body), type: 'application/json', cookie });
         // One value breaking the board must not hide what the next does.
         if (commands) await afterBatch(problems, `${route.method} ${route.pattern} with ${JSON.stringify(v.slice(0, 40))} in JSON bodies`);
       }
       // Keys that are not data in a plain object.
-      for (const text of ['{"__proto__":{"admin":true,"ok":true}}', '{"constructor":{"prototype":{"admin":true}}}', '{"__proto__":null}', '[', '{"a":', '\u0000', '"\\ud800"']) {
+      for (const text of [
+        '{"__proto__":{"admin":true,"ok":true}}',
+        '{"constructor":{"prototype":{"admin":true}}}',
+        '{"__proto__":null}',
+        '[',
+        '{"a":',
+        '\u0000',
+        '"\\ud800"'
+      ]) {
         await probe(problems, route.method, realApi(route.pattern), { body: text, type: 'application/json', cookie });
       }
       await afterBatch(problems, `${route.method} ${route.pattern} with hostile JSON bodies`);
@@ -303,16 +337,27 @@ describe('hostile input walk', { timeout: 300_000 }, () => {
       for (const text of [swap(f.cardId), swap(f.board.columns[0].id), swap(f.board.id)]) {
         keep(await probe(problems, 'POST', '/api/import?format=kanbridge', { body: text, type: 'application/json' }));
       }
-      const trello = (over: Record<string, unknown>) => JSON.stringify({
-        id: 'trello-board', name: 'From Trello',
-        lists: [{ id: 'list-1', name: 'List', closed: false, pos: 1 }],
-        cards: [{ id: 'card-1', name: 'Card', closed: false, idList: 'list-1', pos: 1 }],
-        ...over
-      });
+      const trello = (over: Record<string, unknown>) =>
+        JSON.stringify({
+          id: 'trello-board',
+          name: 'From Trello',
+          lists: [{ id: 'list-1', name: 'List', closed: false, pos: 1 }],
+          cards: [{ id: 'card-1', name: 'Card', closed: false, idList: 'list-1', pos: 1 }],
+          ...over
+        });
       for (const text of [
-        trello({ lists: [{ id: v, name: v, closed: false, pos: 1 }], cards: [{ id: 'card-1', name: 'Card', closed: false, idList: v, pos: 1 }] }),
+        trello({
+          lists: [{ id: v, name: v, closed: false, pos: 1 }],
+          cards: [{ id: 'card-1', name: 'Card', closed: false, idList: v, pos: 1 }]
+        }),
         trello({ cards: [{ id: v, name: v, closed: false, idList: 'list-1', pos: 1 }] }),
-        trello({ cards: [{ id: 'card-1', name: 'Card', closed: false, idList: 'list-1', pos: 1, idLabels: [v], idMembers: [v], idChecklists: [v] }], labels: [{ id: v, name: v }], members: [{ id: v, fullName: v }] }),
+        trello({
+          cards: [
+            { id: 'card-1', name: 'Card', closed: false, idList: 'list-1', pos: 1, idLabels: [v], idMembers: [v], idChecklists: [v] }
+          ],
+          labels: [{ id: v, name: v }],
+          members: [{ id: v, fullName: v }]
+        }),
         trello({ checklists: [{ id: v, idCard: 'card-1', name: v, pos: 1, checkItems: [{ name: v, state: 'complete', pos: 1 }] }] }),
         trello({ id: v, name: v })
       ]) {
@@ -335,17 +380,28 @@ describe('hostile input walk', { timeout: 300_000 }, () => {
     let made = 0;
     for (const v of HOSTILE) {
       const text = v.slice(0, 200);
-      const card = await post(`/api/boards/${id}/cards`, { title: text, description: v, assignee: text.slice(0, 80), tags: [text.slice(0, 30)] });
+      const card = await post(`/api/boards/${id}/cards`, {
+        title: text,
+        description: v,
+        assignee: text.slice(0, 80),
+        tags: [text.slice(0, 30)]
+      });
       if (card?.status === 201) made++;
       await post(`/api/boards/${id}/commands`, { type: 'addColumn', opId: `walk-names-${++n}`, name: text.slice(0, 60) });
     }
     // Most of them are fine as text: the pages below must show them.
     expect(made).toBeGreaterThan(HOSTILE.length / 2);
     await post(`/api/boards/${id}/commands`, { type: 'renameBoard', opId: 'walk-names-board', name: '\ud800 ‮ <b>x</b> %ZZ \u0000' });
-    await post(`/api/boards/${id}/commands`, { type: 'renameColumn', opId: 'walk-names-column', columnId: f.board.columns[2].id, name: '\udfff __proto__' });
+    await post(`/api/boards/${id}/commands`, {
+      type: 'renameColumn',
+      opId: 'walk-names-column',
+      columnId: f.board.columns[2].id,
+      name: '\udfff __proto__'
+    });
     await visitBoard(problems, id, 'the board with hostile names');
     for (const layout of LAYOUT_IDS) await probe(problems, 'GET', `/api/boards/${id}/print.pdf?layout=${layout}&preview=1`);
-    for (const q of ['format=json', 'format=csv&what=cards', 'format=csv&what=events']) await probe(problems, 'GET', `/api/boards/${id}/export?${q}`);
+    for (const q of ['format=json', 'format=csv&what=cards', 'format=csv&what=events'])
+      await probe(problems, 'GET', `/api/boards/${id}/export?${q}`);
     for (const p of ['/', '/portfolio', '/api/portfolio', '/api/boards', `/boards/${id}/activity?page=2`]) await probe(problems, 'GET', p);
     await afterBatch(problems, 'hostile names and titles');
     report(problems);
@@ -454,7 +510,8 @@ describe('hostile input walk', { timeout: 300_000 }, () => {
         }
       }
       // Events the server does not know, named after hostile ids.
-      if (!['connect', 'disconnect', 'connect_error', 'disconnecting', 'newListener', 'removeListener'].includes(v)) s.emit(v, { boardId: v });
+      if (!['connect', 'disconnect', 'connect_error', 'disconnecting', 'newListener', 'removeListener'].includes(v))
+        s.emit(v, { boardId: v });
       s.disconnect();
       await afterBatch(problems, `socket messages with ${JSON.stringify(v.slice(0, 40))}`);
     }

@@ -35,7 +35,10 @@ afterAll(async () => {
 });
 
 function runMigration(from: string, to: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/migrate-to-postgres.ts', '--from', from, '--to', to], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/migrate-to-postgres.ts', '--from', from, '--to', to], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -83,7 +86,7 @@ function boards(): ScriptedBoard[] {
 
 async function appendAll(storage: Storage, board: ScriptedBoard, events: BoardEvent[] = board.events): Promise<void> {
   // As the board service writes them: one command's events at a time.
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     let j = i + 1;
     while (j < events.length && events[j].opId === events[i].opId) j++;
     await storage.append(board.id, events.slice(i, j));
@@ -140,7 +143,9 @@ it('copies every board, card, event and code, again only what is new, and refuse
   const before = await withStore(new PostgresStorage(url), contents);
   const refused = await runMigration(dir, url);
   expect(refused.code).toBe(1);
-  expect(refused.out).toContain(`the database holds different data; nothing was copied:\n  board ${busy.id} ("Busy board"): event ${theirs.revision} differs`);
+  expect(refused.out).toContain(
+    `the database holds different data; nothing was copied:\n  board ${busy.id} ("Busy board"): event ${theirs.revision} differs`
+  );
   expect(await withStore(new PostgresStorage(url), contents)).toEqual(before);
 }, 180_000);
 
@@ -155,7 +160,9 @@ it('refuses a code that the database gives to something else', async () => {
     await withStore(new PostgresStorage(url), (s) => s.append(other.id, [clash]));
     const refused = await runMigration(from, url);
     expect(refused.code).toBe(1);
-    expect(refused.out).toContain(`board ${mine.id} ("Mine"): code ${mine.state.code} belongs to another board (board ${other.id}) in the database`);
+    expect(refused.out).toContain(
+      `board ${mine.id} ("Mine"): code ${mine.state.code} belongs to another board (board ${other.id}) in the database`
+    );
     expect(await withStore(new PostgresStorage(url), (s) => s.loadBoard(mine.id))).toBeNull();
   } finally {
     await rm(from, { recursive: true, force: true });
@@ -196,7 +203,12 @@ it('keeps every user, membership and token, and refuses a database with other ac
   expect(run.out).toContain('copied the accounts of 2 users');
   const pg = new PgAccounts(url);
   const moved = await Accounts.open(pg);
-  expect(moved.users().map((u) => u.email).sort()).toEqual(['admin@example.test', 'ann@example.test']);
+  expect(
+    moved
+      .users()
+      .map((u) => u.email)
+      .sort()
+  ).toEqual(['admin@example.test', 'ann@example.test']);
   expect(moved.roleOf(user.id, board.id)).toBe('editor');
   expect(moved.principal({ bearer: token })).toMatchObject({ kind: 'user', user: { email: 'ann@example.test' } });
   expect(await moved.login('ann@example.test', 'ann-password-1')).not.toBeNull();

@@ -50,14 +50,20 @@ function client(server: RunningServer) {
   return {
     socket,
     received,
-    join: (boardId: BoardId, since: number) => socket.timeout(15_000).emitWithAck('board:join', { boardId, since }) as Promise<{ ok: boolean; revision: number }>,
+    join: (boardId: BoardId, since: number) =>
+      socket.timeout(15_000).emitWithAck('board:join', { boardId, since }) as Promise<{ ok: boolean; revision: number }>,
     move: (boardId: BoardId, cardId: string, toColumnId: string, opId: string = newOpId(), timeoutMs = 15_000) =>
-      socket.timeout(timeoutMs).emitWithAck('board:command', { boardId, opId, type: 'moveCard', cardId, toColumnId, source: 'api' }) as Promise<Ack>
+      socket
+        .timeout(timeoutMs)
+        .emitWithAck('board:command', { boardId, opId, type: 'moveCard', cardId, toColumnId, source: 'api' }) as Promise<Ack>
   };
 }
 
 async function newBoard(server: RunningServer, cards: number): Promise<BoardJson> {
-  const created = await api<BoardJson>(server.url, 'POST', '/api/boards', { name: 'Scale', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] });
+  const created = await api<BoardJson>(server.url, 'POST', '/api/boards', {
+    name: 'Scale',
+    columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }]
+  });
   expect(created.status).toBe(201);
   for (let i = 0; i < cards; i++) {
     const card = await api(server.url, 'POST', `/api/boards/${created.body.id}/cards`, { title: `Card ${i}` });
@@ -94,7 +100,7 @@ describe('Kanbridge servers sharing one PostgreSQL database', () => {
     [a, b] = await Promise.all([kanbridge(), kanbridge()]);
   });
 
-  it('runs on PostgreSQL, and clients on each server see each other\'s moves, each once', async () => {
+  it("runs on PostgreSQL, and clients on each server see each other's moves, each once", async () => {
     for (const server of [a, b]) {
       expect((await api<{ storage: string }>(server.url, 'GET', '/api/health')).body.storage).toBe('postgres');
     }
@@ -113,7 +119,9 @@ describe('Kanbridge servers sharing one PostgreSQL database', () => {
     for (const c of [onA, onB]) expect(c.received).toEqual([...fromA.events, ...fromB.events]);
     // Reads on either server show both moves: neither keeps a stale copy of the board.
     for (const server of [a, b]) {
-      await expect.poll(async () => (await api<BoardJson>(server.url, 'GET', `/api/boards/${board.id}`)).body.revision).toBe(fromB.revision);
+      await expect
+        .poll(async () => (await api<BoardJson>(server.url, 'GET', `/api/boards/${board.id}`)).body.revision)
+        .toBe(fromB.revision);
     }
   });
 
@@ -123,11 +131,13 @@ describe('Kanbridge servers sharing one PostgreSQL database', () => {
     for (const c of clients) expect((await c.join(board.id, board.revision)).ok).toBe(true);
 
     // Each client moves its own card back and forth, one move in flight per client.
-    const acks = await Promise.all(clients.map(async (c, i) => {
-      const answers: Ack[] = [];
-      for (let k = 0; k < 20; k++) answers.push(await c.move(board.id, board.cards[i].id, board.columns[(k % 2) + 1].id));
-      return answers;
-    }));
+    const acks = await Promise.all(
+      clients.map(async (c, i) => {
+        const answers: Ack[] = [];
+        for (let k = 0; k < 20; k++) answers.push(await c.move(board.id, board.cards[i].id, board.columns[(k % 2) + 1].id));
+        return answers;
+      })
+    );
 
     const events = await stored(board.id);
     expectGapless(events);
@@ -163,21 +173,23 @@ describe('Kanbridge servers sharing one PostgreSQL database', () => {
     const acked = new Map<string, number>();
     const unanswered: { opId: string; cardId: string; toColumnId: string }[] = [];
     let killed: Promise<number | null> | null = null;
-    await Promise.all(movers.map(async (m, i) => {
-      for (let k = 0; ; k++) {
-        const move = { opId: newOpId(), cardId: board.cards[i].id, toColumnId: board.columns[(k % 2) + 1].id };
-        try {
-          const ack = await m.move(board.id, move.cardId, move.toColumnId, move.opId, 3_000);
-          if (!ack.ok) throw new Error(`a move was refused: ${ack.error.code}`);
-          acked.set(move.opId, ack.revision);
-        } catch (e) {
-          if (!killed) throw e;
-          unanswered.push(move); // in flight when the server died: applied or not, unknown
-          return;
+    await Promise.all(
+      movers.map(async (m, i) => {
+        for (let k = 0; ; k++) {
+          const move = { opId: newOpId(), cardId: board.cards[i].id, toColumnId: board.columns[(k % 2) + 1].id };
+          try {
+            const ack = await m.move(board.id, move.cardId, move.toColumnId, move.opId, 3_000);
+            if (!ack.ok) throw new Error(`a move was refused: ${ack.error.code}`);
+            acked.set(move.opId, ack.revision);
+          } catch (e) {
+            if (!killed) throw e;
+            unanswered.push(move); // in flight when the server died: applied or not, unknown
+            return;
+          }
+          if (acked.size === 60) killed ??= doomed.stop('SIGKILL');
         }
-        if (acked.size === 60) killed ??= doomed.stop('SIGKILL');
-      }
-    }));
+      })
+    );
     expect(await killed).toBeNull();
     expect(doomed.child.signalCode).toBe('SIGKILL');
     expect(unanswered).toHaveLength(3);
@@ -235,7 +247,10 @@ describe('Kanbridge servers sharing one PostgreSQL database', () => {
     let contiguous = board.revision;
     while (broadcast.includes(contiguous + 1)) contiguous++;
     expect(last - board.revision - broadcast.length).toBeLessThanOrEqual(unanswered.length);
-    const fetched = (await watcher.socket.timeout(15_000).emitWithAck('board:events-since', { boardId: board.id, since: contiguous })) as { ok: boolean; events: BoardEvent[] };
+    const fetched = (await watcher.socket.timeout(15_000).emitWithAck('board:events-since', { boardId: board.id, since: contiguous })) as {
+      ok: boolean;
+      events: BoardEvent[];
+    };
     expect(fetched.ok).toBe(true);
     const seen = new Set([...broadcast, ...fetched.events.map((e) => e.revision)]);
     expect([...seen].sort((x, y) => x - y)).toEqual(Array.from({ length: last - board.revision }, (_, i) => board.revision + i + 1));

@@ -11,8 +11,16 @@ import type { Corners } from '../../src/lib/wall/types';
 import { makeBoard, run } from '../domain/fixtures';
 
 const URL = 'http://192.168.1.20:3000';
-const square = (x: number, y: number, s: number): Corners => [{ x, y }, { x: x + s, y }, { x: x + s, y: y + s }, { x, y: y + s }];
-const at = (kind: PayloadKind, code: string, x: number, y: number, s = 60) => ({ text: encodePayload(URL, { kind, code: code as never }), corners: square(x, y, s) });
+const square = (x: number, y: number, s: number): Corners => [
+  { x, y },
+  { x: x + s, y },
+  { x: x + s, y: y + s },
+  { x, y: y + s }
+];
+const at = (kind: PayloadKind, code: string, x: number, y: number, s = 60) => ({
+  text: encodePayload(URL, { kind, code: code as never }),
+  corners: square(x, y, s)
+});
 
 function board(): { state: BoardState; ids: CardId[] } {
   const { state } = makeBoard([{ name: 'Todo' }, { name: 'Done' }]);
@@ -45,7 +53,10 @@ describe('codes the wall analysis leaves alone', () => {
     ];
     const result = analyseWall(state, detections);
     const noteOf = (id: CardId) => result.codes.filter((c) => c.cardId === id).map((c) => [c.status, c.note]);
-    expect(noteOf(c2.id)).toEqual([['unplaced', 'Seen twice in the photo'], ['unplaced', 'Seen twice in the photo']]);
+    expect(noteOf(c2.id)).toEqual([
+      ['unplaced', 'Seen twice in the photo'],
+      ['unplaced', 'Seen twice in the photo']
+    ]);
     expect(noteOf(c3.id)).toEqual([['unplaced', "In another board's lane"]]);
     expect(noteOf(c4.id)).toEqual([['unplaced', 'Archived card: it is not on the board']]);
     expect(result.codes.find((c) => c.kind === 'unknown')).toMatchObject({ status: 'unknown', code: null, note: 'Not a Kanbridge code' });
@@ -61,7 +72,10 @@ describe('codes the wall analysis leaves alone', () => {
 
   it('without a column sign in the photo, no card is placed', () => {
     const { state, ids } = board();
-    const result = analyseWall(state, ids.slice(0, 3).map((id, i) => at('card', state.cards[id].code, 100, 100 + 150 * i)));
+    const result = analyseWall(
+      state,
+      ids.slice(0, 3).map((id, i) => at('card', state.cards[id].code, 100, 100 + 150 * i))
+    );
     expect(result.cards).toEqual([]);
     expect(result.plan).toEqual([]);
     expect(result.codes.map((c) => c.note)).toEqual(Array(3).fill('No column sign in the photo'));

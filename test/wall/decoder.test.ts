@@ -65,7 +65,10 @@ describe('decode worker', () => {
     // A QR code in the top left of a 900×600 picture, stored turned a quarter to the left
     // with EXIF orientation 6 ("turn right to show"), as phones held upright store photos.
     const qr = await QRCode.toBuffer('HTTP://192.168.1.20:3000/C/7K3M9Q', { margin: 4, width: 200 });
-    const upright = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#fff' } }).composite([{ input: qr, left: 40, top: 30 }]).png().toBuffer();
+    const upright = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#fff' } })
+      .composite([{ input: qr, left: 40, top: 30 }])
+      .png()
+      .toBuffer();
     const stored = await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
     expect((await sharp(stored).metadata()).width).toBe(600);
     const photo = await real.decode(new Uint8Array(stored), 40_000_000);
@@ -82,7 +85,9 @@ describe('decode worker', () => {
 
   it('the real worker calls bytes that are no image unreadable, and a pixel limit refuses big ones', async () => {
     expect(await reason(real.decode(bytes('not an image'), 40_000_000))).toBe('unreadable');
-    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     expect(await reason(real.decode(new Uint8Array(png), 50_000))).toBe('unreadable');
     const ok = await real.decode(new Uint8Array(png), 60_000);
     expect(ok).toMatchObject({ width: 300, height: 200, found: [] });

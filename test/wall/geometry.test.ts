@@ -21,8 +21,18 @@ const PUBLIC_URL = 'http://192.168.1.20:3000';
 
 describe('homography', () => {
   it('maps four points where asked, and its inverse maps them back', () => {
-    const from = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 5 }, { x: 0, y: 5 }];
-    const to = [{ x: 100, y: 40 }, { x: 310, y: 60 }, { x: 290, y: 200 }, { x: 90, y: 170 }];
+    const from = [
+      { x: 0, y: 0 },
+      { x: 10, y: 0 },
+      { x: 10, y: 5 },
+      { x: 0, y: 5 }
+    ];
+    const to = [
+      { x: 100, y: 40 },
+      { x: 310, y: 60 },
+      { x: 290, y: 200 },
+      { x: 90, y: 170 }
+    ];
     const m = fromPoints(from, to);
     to.forEach((p, i) => {
       expect(apply(m, from[i]).x).toBeCloseTo(p.x, 6);
@@ -41,7 +51,8 @@ describe('wall frame', () => {
       const a = (deg * Math.PI) / 180;
       const r = (x: number, y: number) => ({ x: x * Math.cos(a) - y * Math.sin(a), y: x * Math.sin(a) + y * Math.cos(a) });
       return [0, 1, 2, 3, 4, 5, 6, 7].map((i) => {
-        const x = (i % 4) * 300, y = Math.floor(i / 4) * 400;
+        const x = (i % 4) * 300,
+          y = Math.floor(i / 4) * 400;
         return [r(x, y), r(x + 60, y), r(x + 60, y + 60), r(x, y + 60)];
       });
     };
@@ -66,7 +77,11 @@ describe('lanes', () => {
     // Lane A 0–100 (sign at 50), lane B 100–400 (sign at 250, cards in two stacks at 160 and
     // 340), lane C 400–500 (sign at 450). Halfway between the signs would be 150 and 350:
     // both of B's stacks would go to the wrong lane.
-    const signs = [{ ...span(50, 48), key: 'A' }, { ...span(250, 48), key: 'B' }, { ...span(450, 48), key: 'C' }];
+    const signs = [
+      { ...span(50, 48), key: 'A' },
+      { ...span(250, 48), key: 'B' },
+      { ...span(450, 48), key: 'C' }
+    ];
     const cards = [span(50), span(160), span(340), span(450), span(48), span(162), span(338)];
     const layout = lanesFromSigns(signs, cards, 24);
     const { lanes } = layout;
@@ -81,7 +96,11 @@ describe('lanes', () => {
   });
 
   it('an empty lane still gets its share, and the outer lanes stop where their cards stop', () => {
-    const signs = [{ ...span(50, 48), key: 'A' }, { ...span(200, 48), key: 'B' }, { ...span(350, 48), key: 'C' }];
+    const signs = [
+      { ...span(50, 48), key: 'A' },
+      { ...span(200, 48), key: 'B' },
+      { ...span(350, 48), key: 'C' }
+    ];
     // B has no cards; right of C hang cards of a column whose sign is not in the photo.
     const cards = [span(50), span(350), span(352), span(560), span(562)];
     const layout = lanesFromSigns(signs, cards, 24);
@@ -100,7 +119,10 @@ describe('lanes', () => {
   it('a stack that could as well be the next lane’s is in doubt, not guessed', () => {
     // Signs at the left of their lanes: A's second stack (at 262) is as far from A's first as
     // from B's sign. A centred sign for B with its left stack would look the same.
-    const signs = [{ ...span(125, 48), key: 'A' }, { ...span(406, 48), key: 'B' }];
+    const signs = [
+      { ...span(125, 48), key: 'A' },
+      { ...span(406, 48), key: 'B' }
+    ];
     const layout = lanesFromSigns(signs, [span(127), span(262), span(500)], 24);
     expect(laneAt(layout, 127)).toEqual({ lane: layout.lanes[0] });
     expect(laneAt(layout, 262)).toEqual({ doubtful: true });
@@ -111,7 +133,11 @@ describe('lanes', () => {
 describe('reading order', () => {
   it('reads a stack top to bottom and side-by-side cards left to right', () => {
     const cards = [
-      { item: 'c', x: 10, y: 200 }, { item: 'b', x: 120, y: 103 }, { item: 'a', x: 8, y: 110 }, { item: 'd', x: 115, y: 205 }, { item: 'e', x: 12, y: 300 }
+      { item: 'c', x: 10, y: 200 },
+      { item: 'b', x: 120, y: 103 },
+      { item: 'a', x: 8, y: 110 },
+      { item: 'd', x: 115, y: 205 },
+      { item: 'e', x: 12, y: 300 }
     ];
     expect(readingOrder(cards, 24)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
@@ -162,18 +188,24 @@ type WallInput = typeof wallArb extends fc.Arbitrary<infer T> ? T : never;
 
 function runWall({ laneSpecs, signAlign, camera, seed }: WallInput): WallCase {
   let n = 0;
-  const lanes: QuadLane[] = laneSpecs.map((l, li) => ({ widthMm: l.widthMm, stacks: l.stacks, cards: Array.from({ length: l.count }, () => `L${li}-${n++}`) }));
+  const lanes: QuadLane[] = laneSpecs.map((l, li) => ({
+    widthMm: l.widthMm,
+    stacks: l.stacks,
+    cards: Array.from({ length: l.count }, () => `L${li}-${n++}`)
+  }));
   const { state, cards } = boardFor(lanes);
   let s = seed;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const crooked = new Map<string, { angle: number; dx: number; dy: number }>();
-  const tilt = (k: string) => crooked.get(k) ?? crooked.set(k, { angle: (rnd() - 0.5) * 12, dx: (rnd() - 0.5) * 12, dy: (rnd() - 0.5) * 12 }).get(k)!;
+  const tilt = (k: string) =>
+    crooked.get(k) ?? crooked.set(k, { angle: (rnd() - 0.5) * 12, dx: (rnd() - 0.5) * 12, dy: (rnd() - 0.5) * 12 }).get(k)!;
   const quads = wallQuads({ lanes, signAlign, crooked: tilt }, camera);
   // zxing's corners are good to about half a pixel.
   const detections = quads.map((q) => ({
-    text: q.kind === 'sign'
-      ? encodePayload(PUBLIC_URL, { kind: 'column', code: state.columns[q.lane].code })
-      : encodePayload(PUBLIC_URL, { kind: 'card', code: state.cards[cards.get(q.key)!].code }),
+    text:
+      q.kind === 'sign'
+        ? encodePayload(PUBLIC_URL, { kind: 'column', code: state.columns[q.lane].code })
+        : encodePayload(PUBLIC_URL, { kind: 'card', code: state.cards[cards.get(q.key)!].code }),
     corners: q.corners.map((p) => ({ x: p.x + rnd() - 0.5, y: p.y + rnd() - 0.5 })) as Corners
   }));
   return { lanes, signAlign, state, cards, result: analyseWall(state, detections) };

@@ -14,7 +14,10 @@ import { startTestApp, type TestApp } from '../helpers/app';
 let sliver: Buffer;
 
 const png = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).greyscale().png({ compressionLevel: 9 }).toBuffer();
+  sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .greyscale()
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 
 async function refusal(bytes: Uint8Array): Promise<PhotoRefused> {
   try {
@@ -78,11 +81,17 @@ describe('uploading one', () => {
 
   it('answers 413 with the usual error body, and the board is untouched', async () => {
     const made = await fetch(`${t.url}/api/boards`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Wall', columns: [{ name: 'To do' }] })
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Wall', columns: [{ name: 'To do' }] })
     });
     expect(made.status).toBe(201);
     const board = (await made.json()) as { id: string; revision: number };
-    const res = await fetch(`${t.url}/api/boards/${board.id}/wall-scans`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(sliver) });
+    const res = await fetch(`${t.url}/api/boards/${board.id}/wall-scans`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: new Uint8Array(sliver)
+    });
     expect(res.status).toBe(413);
     const body = (await res.json()) as { error: { code: string; message: string; details: unknown } };
     expect(body.error.code).toBe('TOO_LARGE_SIDE');

@@ -37,7 +37,11 @@ describe('plan, examples', () => {
     const [e, f] = ids(state, 1);
     const [col0, col1, col2] = state.columns.map((x) => x.id);
     // The wall: column 0 shows d, a, c (b is not in the photo), column 1 shows e, column 2 shows f.
-    const wall = new Map<ColumnId, CardId[]>([[col0, [d, a, c]], [col1, [e]], [col2, [f]]]);
+    const wall = new Map<ColumnId, CardId[]>([
+      [col0, [d, a, c]],
+      [col1, [e]],
+      [col2, [f]]
+    ]);
     const { moves, staying } = planMoves(state, wall);
     // col0: a, c keep their order (the longest run), d moves above a. col1: e stays. f → col2.
     expect([...staying].sort()).toEqual([a, c, e].sort());
@@ -88,8 +92,15 @@ function setUp(s: Scenario) {
   const all = state.columns.flatMap((c) => state.order[c.id] ?? []);
   const wall = new Map<ColumnId, CardId[]>();
   state.columns.forEach((c, ci) => {
-    const lane = all.map((id, i) => ({ id, i })).filter(({ i }) => s.where[i] === ci).sort((x, y) => s.height[x.i] - s.height[y.i]);
-    if (lane.length) wall.set(c.id, lane.map((x) => x.id));
+    const lane = all
+      .map((id, i) => ({ id, i }))
+      .filter(({ i }) => s.where[i] === ci)
+      .sort((x, y) => s.height[x.i] - s.height[y.i]);
+    if (lane.length)
+      wall.set(
+        c.id,
+        lane.map((x) => x.id)
+      );
   });
   const seen = new Set([...wall.values()].flat());
   const before = new Map(all.map((id) => [id, state.cards[id].columnId]));
@@ -130,7 +141,9 @@ describe('plan, property', () => {
         const { state, all, wall, before } = setUp(s);
         const { moves, staying } = planMoves(state, wall);
         const index = new Map(all.map((id, i) => [id, i]));
-        const kept = moves.filter((m) => s.chosen[index.get(m.cardId)!]).sort((a, b) => s.order[index.get(a.cardId)!] - s.order[index.get(b.cardId)!]);
+        const kept = moves
+          .filter((m) => s.chosen[index.get(m.cardId)!])
+          .sort((a, b) => s.order[index.get(a.cardId)!] - s.order[index.get(b.cardId)!]);
         const applied = new Set<CardId>();
         for (const m of kept) {
           const lane = wall.get(m.toColumnId)!;

@@ -4,9 +4,20 @@ import type { CardId, Code } from '../../src/lib/domain';
 import { labelOf, placeLabels, toneOf } from '../../src/lib/components/wall/tone';
 import type { Corners, FoundCode } from '../../src/lib/wall/types';
 
-const square = (x: number, y: number, s = 60): Corners => [{ x, y }, { x: x + s, y }, { x: x + s, y: y + s }, { x, y: y + s }];
+const square = (x: number, y: number, s = 60): Corners => [
+  { x, y },
+  { x: x + s, y },
+  { x: x + s, y: y + s },
+  { x, y: y + s }
+];
 const card = (status: FoundCode['status'], note?: string): FoundCode => ({
-  kind: 'card', code: 'ABC123' as Code, text: 'HTTP://X/C/ABC123', corners: square(0, 0), status, cardId: 'c_1' as CardId, note
+  kind: 'card',
+  code: 'ABC123' as Code,
+  text: 'HTTP://X/C/ABC123',
+  corners: square(0, 0),
+  status,
+  cardId: 'c_1' as CardId,
+  note
 });
 
 describe('tones', () => {
@@ -27,7 +38,11 @@ describe('tones', () => {
 describe('label placement', () => {
   it('labels of codes close together do not cover each other', () => {
     // Three codes side by side, closer than a label is wide, and one just below the first.
-    const items = [square(100, 300), square(150, 305), square(200, 298), square(100, 340)].map((corners, i) => ({ key: `k${i}`, text: 'Review → Doing', corners }));
+    const items = [square(100, 300), square(150, 305), square(200, 298), square(100, 340)].map((corners, i) => ({
+      key: `k${i}`,
+      text: 'Review → Doing',
+      corners
+    }));
     const spots = placeLabels(items, 1);
     const boxes = items.map((it) => {
       const s = spots.get(it.key)!;
@@ -36,7 +51,8 @@ describe('label placement', () => {
     });
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i], b = boxes[j];
+        const a = boxes[i],
+          b = boxes[j];
         expect(a.x0 < b.x1 && a.x1 > b.x0 && a.y0 < b.y1 && a.y1 > b.y0, `labels ${i} and ${j} overlap`).toBe(false);
       }
     }

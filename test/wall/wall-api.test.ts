@@ -12,8 +12,20 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import type { WallPhoto } from './fixtures/photo';
 import { BOARD_SIGN } from './fixtures/printed';
 import {
-  COLUMNS, FOREIGN, NOT_SEEN, PLAN, WALL, WIFI, WIFI_TEXT,
-  createTeamBoards, fetchPdfs, jsonApi, teamPrints, teamWallPhoto, type Api, type TeamBoards
+  COLUMNS,
+  FOREIGN,
+  NOT_SEEN,
+  PLAN,
+  WALL,
+  WIFI,
+  WIFI_TEXT,
+  createTeamBoards,
+  fetchPdfs,
+  jsonApi,
+  teamPrints,
+  teamWallPhoto,
+  type Api,
+  type TeamBoards
 } from './fixtures/team-wall';
 
 let t: TestApp;
@@ -23,8 +35,16 @@ let photo: WallPhoto;
 let scan: WallScan;
 
 /** Uploads bytes as a wall photo. */
-async function upload(boardId: string, body: Uint8Array, type = 'image/jpeg'): Promise<{ status: number; body: WallScan & { error?: { code: string; message: string } } }> {
-  const res = await fetch(`${t.url}/api/boards/${boardId}/wall-scans`, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) });
+async function upload(
+  boardId: string,
+  body: Uint8Array,
+  type = 'image/jpeg'
+): Promise<{ status: number; body: WallScan & { error?: { code: string; message: string } } }> {
+  const res = await fetch(`${t.url}/api/boards/${boardId}/wall-scans`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: new Uint8Array(body)
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -35,7 +55,16 @@ beforeAll(async () => {
   api = jsonApi(t.url);
   boards = await createTeamBoards(api);
   const prints = await teamPrints(await fetchPdfs(t.url, boards));
-  photo = await teamWallPhoto(prints, { width: 3000, height: 2250, rotateDeg: 8, keystone: 0.1, keystoneSide: 'top', blur: 1.0, noise: 6, jpegQuality: 85 });
+  photo = await teamWallPhoto(prints, {
+    width: 3000,
+    height: 2250,
+    rotateDeg: 8,
+    keystone: 0.1,
+    keystoneSide: 'top',
+    blur: 1.0,
+    noise: 6,
+    jpegQuality: 85
+  });
   const res = await upload(boards.boardId, photo.jpeg);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   scan = res.body;
@@ -61,7 +90,10 @@ describe('reading a wall photo', () => {
   it('places every card in its column, top to bottom, and lists the cards the photo did not show', () => {
     for (const column of COLUMNS) {
       const placed = scan.cards.filter((c) => c.columnId === boards.columns[column]).sort((a, b) => a.index - b.index);
-      expect(placed.map((c) => name(c.cardId)), column).toEqual(WALL[column].filter((k) => k !== FOREIGN && k !== WIFI));
+      expect(
+        placed.map((c) => name(c.cardId)),
+        column
+      ).toEqual(WALL[column].filter((k) => k !== FOREIGN && k !== WIFI));
     }
     expect(scan.columns.map((c) => c.columnId)).toEqual(COLUMNS.map((c) => boards.columns[c]));
     expect(scan.notSeen.map(name)).toEqual(NOT_SEEN);
@@ -69,10 +101,18 @@ describe('reading a wall photo', () => {
   });
 
   it('plans exactly the moves that make the board match the wall', () => {
-    expect(scan.plan).toEqual(PLAN.map(([card, from, to, after]) => ({
-      cardId: boards.cards[card], fromColumnId: boards.columns[from], toColumnId: boards.columns[to], afterCardId: boards.cards[after]
-    })));
-    const moving = scan.codes.filter((c) => c.status === 'moves').map((c) => name(c.cardId!)).sort();
+    expect(scan.plan).toEqual(
+      PLAN.map(([card, from, to, after]) => ({
+        cardId: boards.cards[card],
+        fromColumnId: boards.columns[from],
+        toColumnId: boards.columns[to],
+        afterCardId: boards.cards[after]
+      }))
+    );
+    const moving = scan.codes
+      .filter((c) => c.status === 'moves')
+      .map((c) => name(c.cardId!))
+      .sort();
     expect(moving).toEqual(PLAN.map(([card]) => card).sort());
     expect(scan.codes.find((c) => c.cardId === boards.cards.r3)?.note).toBe('Ready → Doing');
     expect(scan.codes.find((c) => c.cardId === boards.cards.a3)?.note).toBe('Reorder in Backlog');
@@ -99,7 +139,12 @@ describe('applying a scan', () => {
   it('moves the kept cards as source "wall", refuses past the WIP limit, flags cards moved since the photo, and is idempotent', async () => {
     const { cards, columns, boardId } = boards;
     // After the photo, someone moves a3 to Review: the photo is older than that move.
-    const other = await api<{ revision: number }>('POST', `/api/boards/${boardId}/commands`, { opId: 'op-someone-else-1', type: 'moveCard', cardId: cards.a3, toColumnId: columns.Review });
+    const other = await api<{ revision: number }>('POST', `/api/boards/${boardId}/commands`, {
+      opId: 'op-someone-else-1',
+      type: 'moveCard',
+      cardId: cards.a3,
+      toColumnId: columns.Review
+    });
     expect(other.status).toBe(200);
 
     // n1's move is unticked.
@@ -120,7 +165,12 @@ describe('applying a scan', () => {
     expect(inColumn('Done')).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
     expect(board.revision).toBe(first.body.revision);
 
-    const events = (await api<{ events: { type: string; source: string; cardId?: string }[] }>('GET', `/api/boards/${boardId}/events?since=${other.body.revision}`)).body.events;
+    const events = (
+      await api<{ events: { type: string; source: string; cardId?: string }[] }>(
+        'GET',
+        `/api/boards/${boardId}/events?since=${other.body.revision}`
+      )
+    ).body.events;
     expect(events.map((e) => [e.type, e.source, name(e.cardId ?? '')])).toEqual([['cardMoved', 'wall', 'r3']]);
 
     // The same request again (a double click): nothing new happens, the answers are the same.
@@ -129,27 +179,40 @@ describe('applying a scan', () => {
     expect((await api<BoardJson>('GET', `/api/boards/${boardId}`)).body.revision).toBe(first.body.revision);
 
     // Confirming past the soft limit moves v1 after d2, where the wall has it.
-    const confirmed = await api<WallApplyResult>('POST', `/api/boards/${boardId}/wall-scans/${scan.scanId}/apply`, { moves: [cards.v1], override: true });
+    const confirmed = await api<WallApplyResult>('POST', `/api/boards/${boardId}/wall-scans/${scan.scanId}/apply`, {
+      moves: [cards.v1],
+      override: true
+    });
     expect(confirmed.body.results).toEqual([{ cardId: cards.v1, status: 'applied' }]);
     const after = (await api<BoardJson>('GET', `/api/boards/${boardId}`)).body;
     expect(after.cards.filter((x) => x.columnId === columns.Doing).map((x) => name(x.id))).toEqual(['d1', 'r3', 'd2', 'v1']);
   });
 
   it('refuses moves the scan did not plan, and scans it does not know', async () => {
-    const bad = await api<{ error: { code: string } }>('POST', `/api/boards/${boards.boardId}/wall-scans/${scan.scanId}/apply`, { moves: [boards.cards.d1] });
+    const bad = await api<{ error: { code: string } }>('POST', `/api/boards/${boards.boardId}/wall-scans/${scan.scanId}/apply`, {
+      moves: [boards.cards.d1]
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('INVALID');
-    const gone = await api<{ error: { code: string } }>('POST', `/api/boards/${boards.boardId}/wall-scans/ws_nosuchscan00/apply`, { moves: [] });
+    const gone = await api<{ error: { code: string } }>('POST', `/api/boards/${boards.boardId}/wall-scans/ws_nosuchscan00/apply`, {
+      moves: []
+    });
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('SCAN_NOT_FOUND');
     // A scan belongs to its board.
-    const elsewhere = await api<{ error: { code: string } }>('POST', `/api/boards/${boards.otherBoardId}/wall-scans/${scan.scanId}/apply`, { moves: [] });
+    const elsewhere = await api<{ error: { code: string } }>('POST', `/api/boards/${boards.otherBoardId}/wall-scans/${scan.scanId}/apply`, {
+      moves: []
+    });
     expect(elsewhere.status).toBe(404);
   });
 });
 
 describe('bad uploads', () => {
-  const refused = async (res: Promise<{ status: number; body: { error?: { code: string; message: string } } }>, status: number, code: string) => {
+  const refused = async (
+    res: Promise<{ status: number; body: { error?: { code: string; message: string } } }>,
+    status: number,
+    code: string
+  ) => {
     const r = await res;
     expect(r.status).toBe(status);
     expect(r.body.error?.code).toBe(code);
@@ -164,7 +227,11 @@ describe('bad uploads', () => {
   });
 
   it('a damaged JPEG', async () => {
-    await refused(upload(boards.boardId, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(500, 7)])), 422, 'UNREADABLE_IMAGE');
+    await refused(
+      upload(boards.boardId, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(500, 7)])),
+      422,
+      'UNREADABLE_IMAGE'
+    );
   });
 
   it('too many bytes', async () => {
@@ -174,7 +241,9 @@ describe('bad uploads', () => {
   });
 
   it('too many pixels: a real 41-megapixel photo', async () => {
-    const huge = await sharp({ create: { width: 8000, height: 5125, channels: 3, background: '#8a96a3' } }).jpeg({ quality: 50 }).toBuffer();
+    const huge = await sharp({ create: { width: 8000, height: 5125, channels: 3, background: '#8a96a3' } })
+      .jpeg({ quality: 50 })
+      .toBuffer();
     const message = await refused(upload(boards.boardId, huge), 413, 'TOO_MANY_PIXELS');
     expect(message).toMatch(/41\.0 megapixels; at most 40/);
   });
@@ -187,13 +256,18 @@ describe('bad uploads', () => {
   });
 
   it('a photo with no codes', async () => {
-    const blank = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#9aa4ae' } }).jpeg().toBuffer();
+    const blank = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#9aa4ae' } })
+      .jpeg()
+      .toBuffer();
     await refused(upload(boards.boardId, blank), 422, 'NO_CODES');
   });
 
   it('a photo of another board’s wall says whose it is', async () => {
     // The other board's card, cut out of the wall photo: a photo with its codes only.
-    const crop = await sharp(photo.jpeg).extract(bounds([photo.quads.get(FOREIGN)!])).jpeg().toBuffer();
+    const crop = await sharp(photo.jpeg)
+      .extract(bounds([photo.quads.get(FOREIGN)!]))
+      .jpeg()
+      .toBuffer();
     const message = await refused(upload(boards.boardId, crop), 422, 'NOT_THIS_BOARD');
     expect(message).toMatch(/“Marketing”/);
   });
@@ -219,7 +293,9 @@ function pngDeclaring(width: number, height: number): Buffer {
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0))
   ]);
 }
 
@@ -231,7 +307,8 @@ function centre(c: Corners): Point {
 function inside(p: Point, q: Corners): boolean {
   let sign = 0;
   for (let i = 0; i < 4; i++) {
-    const a = q[i], b = q[(i + 1) % 4];
+    const a = q[i],
+      b = q[(i + 1) % 4];
     const s = Math.sign((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x));
     if (s !== 0 && sign !== 0 && s !== sign) return false;
     if (s !== 0) sign = s;
@@ -241,7 +318,9 @@ function inside(p: Point, q: Corners): boolean {
 
 function bounds(quads: Corners[]): { left: number; top: number; width: number; height: number } {
   const pts = quads.flat();
-  const left = Math.floor(Math.min(...pts.map((p) => p.x))) - 40, top = Math.floor(Math.min(...pts.map((p) => p.y))) - 40;
-  const right = Math.ceil(Math.max(...pts.map((p) => p.x))) + 40, bottom = Math.ceil(Math.max(...pts.map((p) => p.y))) + 40;
+  const left = Math.floor(Math.min(...pts.map((p) => p.x))) - 40,
+    top = Math.floor(Math.min(...pts.map((p) => p.y))) - 40;
+  const right = Math.ceil(Math.max(...pts.map((p) => p.x))) + 40,
+    bottom = Math.ceil(Math.max(...pts.map((p) => p.y))) + 40;
   return { left, top, width: right - left, height: bottom - top };
 }

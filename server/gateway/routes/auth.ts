@@ -15,7 +15,12 @@ import type { Principal, User } from '../../auth/types';
 import type { ApiContext, Request, Route } from '../http';
 import { HttpError, readJson, sendJson } from '../http-util';
 
-const email = z.string().trim().min(3).max(200).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+const email = z
+  .string()
+  .trim()
+  .min(3)
+  .max(200)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 const password = z.string().min(8, 'a password has at least 8 characters').max(200);
 const name = z.string().trim().min(1).max(80);
 
@@ -87,7 +92,9 @@ function setSession(res: ServerResponse, r: Request, value: string) {
 
 export const authRoutes: Route[] = [
   {
-    method: 'POST', pattern: '/api/auth/login', access: 'public',
+    method: 'POST',
+    pattern: '/api/auth/login',
+    access: 'public',
     handler: wrap(async (r, api) => {
       const input = await body(r, loginSchema);
       const keys = limitSignIn(r, input.email.trim().toLowerCase());
@@ -101,7 +108,9 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'POST', pattern: '/api/auth/logout', access: 'public',
+    method: 'POST',
+    pattern: '/api/auth/logout',
+    access: 'public',
     handler: wrap(async (r, api) => {
       const input = r.req.headers['content-length'] === '0' || !r.req.headers['content-type'] ? {} : await body(r, logoutSchema);
       const { cookie } = credentialsOf(r.req);
@@ -112,28 +121,41 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'GET', pattern: '/api/me', access: 'any',
+    method: 'GET',
+    pattern: '/api/me',
+    access: 'any',
     handler: async (r, api) => {
       const p = r.principal;
       if (p.kind === 'open') return sendJson(r.res, 200, { open: true, setupPending: !api.accounts.active });
-      if (p.kind === 'scanner') return sendJson(r.res, 200, { scanner: { id: p.scanner.id, boardId: p.scanner.boardId, label: p.scanner.label } });
+      if (p.kind === 'scanner')
+        return sendJson(r.res, 200, { scanner: { id: p.scanner.id, boardId: p.scanner.boardId, label: p.scanner.label } });
       if (p.kind === 'anonymous') throw new HttpError(401, 'UNAUTHENTICATED', 'Sign in first'); // the router already refused it
-      sendJson(r.res, 200, { user: publicUser(p.user), token: p.token ? { id: p.token.id, name: p.token.name, write: p.token.write } : null });
+      sendJson(r.res, 200, {
+        user: publicUser(p.user),
+        token: p.token ? { id: p.token.id, name: p.token.name, write: p.token.write } : null
+      });
     }
   },
   {
-    method: 'POST', pattern: '/api/auth/setup', access: 'public',
+    method: 'POST',
+    pattern: '/api/auth/setup',
+    access: 'public',
     handler: wrap(async (r, api) => {
       const input = await body(r, setupSchema);
       const user = await api.accounts.completeSetup(input.code, input);
-      await api.accounts.adoptOrphans((await api.service.listBoards()).map((b) => b.id), user.id);
+      await api.accounts.adoptOrphans(
+        (await api.service.listBoards()).map((b) => b.id),
+        user.id
+      );
       const login = await api.accounts.login(input.email, input.password);
       if (login) setSession(r.res, r, login.sessionId);
       sendJson(r.res, 201, { user: publicUser(user) });
     })
   },
   {
-    method: 'POST', pattern: '/api/auth/invite', access: 'public',
+    method: 'POST',
+    pattern: '/api/auth/invite',
+    access: 'public',
     handler: wrap(async (r, api) => {
       const input = await body(r, inviteSchema);
       const wait = invitesByAddress.take(addressOf(r));
@@ -148,14 +170,18 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'GET', pattern: '/api/users', access: 'admin',
+    method: 'GET',
+    pattern: '/api/users',
+    access: 'admin',
     handler: async (r, api) => {
       if (boardScoped(r.principal)) throw new HttpError(BOARD_SCOPED.status, BOARD_SCOPED.code, BOARD_SCOPED.message);
       sendJson(r.res, 200, { users: api.accounts.users().map(publicUser) });
     }
   },
   {
-    method: 'POST', pattern: '/api/users', access: 'admin',
+    method: 'POST',
+    pattern: '/api/users',
+    access: 'admin',
     handler: wrap(async (r, api) => {
       sessionUser(r.principal);
       const input = await body(r, userSchema);
@@ -166,15 +192,22 @@ export const authRoutes: Route[] = [
   {
     // Members (names, emails, roles) are for people: a paired scanner only needs to move cards,
     // and a token limited to some boards lists no users.
-    method: 'GET', pattern: '/api/boards/:boardId/members', access: { board: 'read' },
+    method: 'GET',
+    pattern: '/api/boards/:boardId/members',
+    access: { board: 'read' },
     handler: async (r, api) => {
-      if (r.principal.kind === 'scanner') throw new HttpError(403, 'FORBIDDEN', 'A paired scanner can only move cards on its board; it cannot see members');
+      if (r.principal.kind === 'scanner')
+        throw new HttpError(403, 'FORBIDDEN', 'A paired scanner can only move cards on its board; it cannot see members');
       if (boardScoped(r.principal)) throw new HttpError(BOARD_SCOPED.status, BOARD_SCOPED.code, BOARD_SCOPED.message);
-      sendJson(r.res, 200, { members: api.accounts.members(r.params.boardId).map(({ userId, email, name, role }) => ({ userId, email, name, role })) });
+      sendJson(r.res, 200, {
+        members: api.accounts.members(r.params.boardId).map(({ userId, email, name, role }) => ({ userId, email, name, role }))
+      });
     }
   },
   {
-    method: 'POST', pattern: '/api/boards/:boardId/members', access: { board: 'settings' },
+    method: 'POST',
+    pattern: '/api/boards/:boardId/members',
+    access: { board: 'settings' },
     handler: wrap(async (r, api) => {
       sessionUser(r.principal);
       const input = await body(r, memberSchema);
@@ -185,7 +218,9 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'DELETE', pattern: '/api/boards/:boardId/members/:userId', access: { board: 'settings' },
+    method: 'DELETE',
+    pattern: '/api/boards/:boardId/members/:userId',
+    access: { board: 'settings' },
     handler: wrap(async (r, api) => {
       sessionUser(r.principal);
       await api.accounts.removeMember(r.params.boardId, r.params.userId);
@@ -193,14 +228,20 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'GET', pattern: '/api/tokens', access: 'user',
+    method: 'GET',
+    pattern: '/api/tokens',
+    access: 'user',
     handler: async (r, api) => {
       const user = sessionUser(r.principal);
-      sendJson(r.res, 200, { tokens: api.accounts.tokens(user.id).map(({ id, name, boardIds, write, createdAt }) => ({ id, name, boardIds, write, createdAt })) });
+      sendJson(r.res, 200, {
+        tokens: api.accounts.tokens(user.id).map(({ id, name, boardIds, write, createdAt }) => ({ id, name, boardIds, write, createdAt }))
+      });
     }
   },
   {
-    method: 'POST', pattern: '/api/tokens', access: 'user',
+    method: 'POST',
+    pattern: '/api/tokens',
+    access: 'user',
     handler: wrap(async (r, api) => {
       const user = sessionUser(r.principal);
       const input = await body(r, tokenSchema);
@@ -210,7 +251,9 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'DELETE', pattern: '/api/tokens/:tokenId', access: 'user',
+    method: 'DELETE',
+    pattern: '/api/tokens/:tokenId',
+    access: 'user',
     handler: wrap(async (r, api) => {
       const user = sessionUser(r.principal);
       await api.accounts.revokeToken(user.id, r.params.tokenId);
@@ -218,7 +261,9 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'POST', pattern: '/api/boards/:boardId/pairings', access: { board: 'settings' },
+    method: 'POST',
+    pattern: '/api/boards/:boardId/pairings',
+    access: { board: 'settings' },
     handler: wrap(async (r, api) => {
       const user = sessionUser(r.principal);
       if (!(await api.service.getBoard(r.params.boardId as never))) throw new HttpError(404, 'NOT_FOUND', 'No such board');
@@ -227,7 +272,9 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'POST', pattern: '/api/pair', access: 'public',
+    method: 'POST',
+    pattern: '/api/pair',
+    access: 'public',
     handler: wrap(async (r, api) => {
       const input = await body(r, pairSchema);
       const { secret, scanner } = await api.accounts.redeemPairing(input.code, input.label ?? 'Phone');
@@ -236,11 +283,20 @@ export const authRoutes: Route[] = [
     })
   },
   {
-    method: 'GET', pattern: '/api/boards/:boardId/scanners', access: { board: 'settings' },
-    handler: async (r, api) => sendJson(r.res, 200, { scanners: api.accounts.scanners(r.params.boardId).map(({ id, label, createdAt, createdBy }) => ({ id, label, createdAt, createdBy })) })
+    method: 'GET',
+    pattern: '/api/boards/:boardId/scanners',
+    access: { board: 'settings' },
+    handler: async (r, api) =>
+      sendJson(r.res, 200, {
+        scanners: api.accounts
+          .scanners(r.params.boardId)
+          .map(({ id, label, createdAt, createdBy }) => ({ id, label, createdAt, createdBy }))
+      })
   },
   {
-    method: 'DELETE', pattern: '/api/boards/:boardId/scanners/:scannerId', access: { board: 'settings' },
+    method: 'DELETE',
+    pattern: '/api/boards/:boardId/scanners/:scannerId',
+    access: { board: 'settings' },
     handler: wrap(async (r, api) => {
       sessionUser(r.principal);
       await api.accounts.revokeScanner(r.params.boardId, r.params.scannerId);

@@ -87,9 +87,13 @@ export function requireNewBoard(principal: Principal): void {
  */
 export function requireBoardQuota(r: Pick<Request, 'req' | 'res' | 'principal'>, api: ApiContext): () => void {
   const { principal } = r;
-  const taken = principal.kind === 'user'
-    ? takeBoardQuota(`user:${principal.user.id}`, [...api.accounts.boardsOf(principal.user.id)].filter((b) => api.accounts.roleOf(principal.user.id, b) === 'owner').length)
-    : takeBoardQuota(`address:${r.req.socket.remoteAddress ?? 'unknown'}`, null);
+  const taken =
+    principal.kind === 'user'
+      ? takeBoardQuota(
+          `user:${principal.user.id}`,
+          [...api.accounts.boardsOf(principal.user.id)].filter((b) => api.accounts.roleOf(principal.user.id, b) === 'owner').length
+        )
+      : takeBoardQuota(`address:${r.req.socket.remoteAddress ?? 'unknown'}`, null);
   if (taken.ok) return taken.release;
   if (taken.refusal.retryAfter) r.res.setHeader('retry-after', String(taken.refusal.retryAfter));
   throw new HttpError(429, taken.refusal.code, taken.refusal.message);
@@ -154,7 +158,11 @@ export const boardRoutes: Route[] = [
       const body = createCardBodySchema.safeParse(await readJson(r.req, MAX_JSON_BODY));
       if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
       const { opId, ...fields } = body.data;
-      const outcome = await api.service.execute(boardId, { type: 'createCard', opId: opId ?? newOpId(), ...fields }, apiContext(r.principal, r.req));
+      const outcome = await api.service.execute(
+        boardId,
+        { type: 'createCard', opId: opId ?? newOpId(), ...fields },
+        apiContext(r.principal, r.req)
+      );
       if (!outcome.ok) return sendOutcome(r.res, outcome);
       const created = outcome.events.find((e) => e.type === 'cardCreated');
       const board = await requireBoard(api, boardId);
@@ -175,7 +183,9 @@ export const boardRoutes: Route[] = [
       r.authorize(boardId, commandAction(parsed.command));
       const ctx = apiContext(r.principal, r.req);
       const outcome = await api.service.execute(boardId, parsed.command, {
-        ...ctx, source: parsed.source ?? ctx.source, baseRevision: parsed.baseRevision
+        ...ctx,
+        source: parsed.source ?? ctx.source,
+        baseRevision: parsed.baseRevision
       });
       sendOutcome(r.res, outcome);
     }
@@ -211,4 +221,3 @@ export const boardRoutes: Route[] = [
     }
   }
 ];
-

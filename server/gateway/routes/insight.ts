@@ -54,7 +54,8 @@ async function readImport(r: Request): Promise<Buffer> {
   } catch (err) {
     if (!(err instanceof HttpError) || err.code !== 'TOO_LARGE') throw err;
     const declared = Number(r.req.headers['content-length']);
-    const size = Number.isFinite(declared) && declared > MAX_IMPORT_BYTES ? `is ${bytes(declared)}` : `is larger than ${bytes(MAX_IMPORT_BYTES)}`;
+    const size =
+      Number.isFinite(declared) && declared > MAX_IMPORT_BYTES ? `is ${bytes(declared)}` : `is larger than ${bytes(MAX_IMPORT_BYTES)}`;
     const limit = `${bytes(MAX_IMPORT_BYTES)} (${MAX_IMPORT_BYTES / 1024 / 1024} MB, a board of up to ${MAX_IMPORT_CARDS.toLocaleString('en')} cards)`;
     throw new HttpError(413, 'TOO_LARGE', `The file ${size}; at most ${limit} can be imported`, { maxBytes: MAX_IMPORT_BYTES });
   }
@@ -84,7 +85,11 @@ export const insightRoutes: Route[] = [
       if (!q.ok) throw new HttpError(400, 'INVALID', q.message);
       const result = forecast(await log(api.service, board.id), q.value, now);
       if (!result.ok) {
-        throw new HttpError(422, 'NOT_ENOUGH_HISTORY', result.message, { needed: result.needed, found: result.found, history: result.history });
+        throw new HttpError(422, 'NOT_ENOUGH_HISTORY', result.message, {
+          needed: result.needed,
+          found: result.found,
+          history: result.history
+        });
       }
       // Exactly the documented shape; the page also draws the histograms (`forecastsFor`).
       const f = result.forecast;

@@ -94,7 +94,11 @@ async function recordPrint(r: Request, api: ApiContext): Promise<void> {
   if (!body.success) throw new HttpError(400, 'INVALID', formatIssues(body.error));
   const { layout, select = 'all', revision } = body.data;
   if (revision > board.revision) {
-    throw new HttpError(400, 'INVALID', `revision ${revision} is newer than the board (${board.revision}); send the X-Board-Revision of the PDF`);
+    throw new HttpError(
+      400,
+      'INVALID',
+      `revision ${revision} is newer than the board (${board.revision}); send the X-Board-Revision of the PDF`
+    );
   }
   const plan = planOrFail(board, layout, select);
   if (LAYOUTS[plan.layout].kind !== 'cards') throw new HttpError(400, 'INVALID', 'Signs are not recorded as printed; only cards are');
@@ -112,7 +116,12 @@ async function recordPrint(r: Request, api: ApiContext): Promise<void> {
  * does not show on paper (a move) is recorded on the next attempt.
  */
 export async function markPrinted(
-  service: BoardService, boardId: BoardId, cardIds: CardId[], layout: LayoutId, revision: number, actor: Actor
+  service: BoardService,
+  boardId: BoardId,
+  cardIds: CardId[],
+  layout: LayoutId,
+  revision: number,
+  actor: Actor
 ): Promise<CardId[]> {
   let ids = cardIds;
   let base = revision;
@@ -138,7 +147,8 @@ function previewFlag(value: string | null): boolean {
 }
 
 function planOrFail(board: BoardState, layout: string | null, selection: string): PrintPlan {
-  if (layout === null) throw new HttpError(400, 'UNKNOWN_LAYOUT', `Choose a layout with ?layout=: ${LAYOUT_IDS.join(', ')}`, { layouts: [...LAYOUT_IDS] });
+  if (layout === null)
+    throw new HttpError(400, 'UNKNOWN_LAYOUT', `Choose a layout with ?layout=: ${LAYOUT_IDS.join(', ')}`, { layouts: [...LAYOUT_IDS] });
   try {
     return planPrint(board, layout, selection);
   } catch (err) {
@@ -167,10 +177,21 @@ const LATIN: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', �
  */
 export function contentDisposition(kind: 'attachment' | 'inline', boardName: string, layout: LayoutId): string {
   const slug = (text: string, keep: RegExp) => {
-    const parts = Array.from(text.toLowerCase().replace(keep, '-').replace(/^-+|-+$/g, ''));
+    const parts = Array.from(
+      text
+        .toLowerCase()
+        .replace(keep, '-')
+        .replace(/^-+|-+$/g, '')
+    );
     return parts.slice(0, 60).join('').replace(/-+$/, '') || 'board';
   };
-  const ascii = slug(boardName.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[ßæœøłđþ]/gi, (ch) => LATIN[ch.toLowerCase()]), /[^a-z0-9]+/g);
+  const ascii = slug(
+    boardName
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[ßæœøłđþ]/gi, (ch) => LATIN[ch.toLowerCase()]),
+    /[^a-z0-9]+/g
+  );
   const local = slug(boardName.normalize('NFC'), /[^\p{L}\p{N}]+/gu);
   const value = `${kind}; filename="${ascii}-${layout}.pdf"`;
   return local === ascii ? value : `${value}; filename*=UTF-8''${encodeURIComponent(`${local}-${layout}.pdf`)}`;

@@ -27,7 +27,14 @@ import { HttpError, readBody, readJson, sendJson } from '../http-util';
 import { apiContext, boardIdParam, requireBoard } from './boards';
 
 const applySchema = z.strictObject({
-  moves: z.array(z.string().regex(ID_PATTERN, 'must be card ids').transform((s) => s as CardId)).max(2_000),
+  moves: z
+    .array(
+      z
+        .string()
+        .regex(ID_PATTERN, 'must be card ids')
+        .transform((s) => s as CardId)
+    )
+    .max(2_000),
   override: z.boolean().optional()
 });
 

@@ -45,7 +45,9 @@ export async function migrate(client: pg.ClientBase, migrations: readonly Migrat
     const done = new Set(rows.map((r) => r.version));
     const newest = Math.max(0, ...done);
     if (newest > known) {
-      throw new Error(`the database has Kanbridge schema version ${newest}, but this Kanbridge knows only up to ${known}: run a newer Kanbridge on it`);
+      throw new Error(
+        `the database has Kanbridge schema version ${newest}, but this Kanbridge knows only up to ${known}: run a newer Kanbridge on it`
+      );
     }
     const applied: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
@@ -53,7 +55,10 @@ export async function migrate(client: pg.ClientBase, migrations: readonly Migrat
       try {
         await client.query(m.sql);
       } catch (e) {
-        throw new Error(`schema migration ${m.version} (${m.name}) failed, nothing was changed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new Error(
+          `schema migration ${m.version} (${m.name}) failed, nothing was changed: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e }
+        );
       }
       await client.query('INSERT INTO kanbridge_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied.push(m.version);

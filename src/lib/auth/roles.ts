@@ -24,4 +24,3 @@ export function commandAction(command: Pick<Command, 'type'>): BoardAction {
 export function roleAllows(role: Role | 'scanner' | null, action: BoardAction): boolean {
   return role !== null && ROLE_MAX[role] >= RANK[action];
 }
-

@@ -79,7 +79,15 @@ export interface AccountsDoc {
 }
 
 export const emptyAccounts = (): AccountsDoc => ({
-  version: 1, users: [], sessions: [], tokens: [], members: [], invites: [], pairings: [], scanners: [], setupHash: null
+  version: 1,
+  users: [],
+  sessions: [],
+  tokens: [],
+  members: [],
+  invites: [],
+  pairings: [],
+  scanners: [],
+  setupHash: null
 });
 
 /**

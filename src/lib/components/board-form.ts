@@ -42,7 +42,8 @@ export function readColumns(names: readonly string[], limits: readonly string[])
     if (!name) row.name = 'Give this column a name, or clear its WIP limit.';
     else if (name.length > LIMITS.columnName) row.name = `A column name has at most ${LIMITS.columnName} characters.`;
     const wipLimit = parseWipLimit(limit);
-    if (wipLimit === undefined) row.wip = `The WIP limit of ${name || `column ${i + 1}`} must be a whole number from 1 to ${LIMITS.wipLimit}, or empty for none.`;
+    if (wipLimit === undefined)
+      row.wip = `The WIP limit of ${name || `column ${i + 1}`} must be a whole number from 1 to ${LIMITS.wipLimit}, or empty for none.`;
     if (row.name || row.wip) errors.rows[i] = row;
     else columns.push({ name, wipLimit: wipLimit ?? null });
   }
@@ -64,5 +65,10 @@ export function readBoardForm(name: string, names: readonly string[], limits: re
       : undefined;
   if (!nameError) return { ...parsed, name: boardName };
   const errors = parsed.ok ? { rows: {} } : parsed.errors;
-  return { ok: false, name: boardName, message: [nameError, parsed.ok ? '' : parsed.message].filter(Boolean).join(' '), errors: { ...errors, name: nameError } };
+  return {
+    ok: false,
+    name: boardName,
+    message: [nameError, parsed.ok ? '' : parsed.message].filter(Boolean).join(' '),
+    errors: { ...errors, name: nameError }
+  };
 }

@@ -9,23 +9,23 @@ import { isIsoDate, LIMITS, type Card, type CardFields } from '../domain';
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
 export interface CardFormValues {
-	title: string;
-	description: string;
-	assignee: string;
-	tags: string;
-	due: string;
-	estimate: string;
+  title: string;
+  description: string;
+  assignee: string;
+  tags: string;
+  due: string;
+  estimate: string;
 }
 
 export function formValues(card: Card): CardFormValues {
-	return {
-		title: card.title,
-		description: card.description,
-		assignee: card.assignee,
-		tags: card.tags.join(', '),
-		due: card.due ?? '',
-		estimate: card.estimate === null ? '' : String(card.estimate)
-	};
+  return {
+    title: card.title,
+    description: card.description,
+    assignee: card.assignee,
+    tags: card.tags.join(', '),
+    due: card.due ?? '',
+    estimate: card.estimate === null ? '' : String(card.estimate)
+  };
 }
 
 /** The estimate as typed: empty is none; a comma may stand for the decimal point. */
@@ -45,7 +45,10 @@ export function checkCardForm(v: CardFormValues): FieldErrors<keyof CardFormValu
   else if (title.length > LIMITS.title) errors.title = `A title has at most ${LIMITS.title} characters.`;
   if (v.description.length > LIMITS.description) errors.description = `A description has at most ${LIMITS.description} characters.`;
   if (v.assignee.trim().length > LIMITS.assignee) errors.assignee = `A name has at most ${LIMITS.assignee} characters.`;
-  const tags = v.tags.split(',').map((t) => t.trim()).filter(Boolean);
+  const tags = v.tags
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const long = tags.find((t) => t.length > LIMITS.tag);
   if (long) errors.tags = `A tag has at most ${LIMITS.tag} characters (“${long.slice(0, 12)}…”).`;
   else if (new Set(tags).size > LIMITS.tags) errors.tags = `A card has at most ${LIMITS.tags} tags.`;
@@ -59,30 +62,38 @@ export function checkCardForm(v: CardFormValues): FieldErrors<keyof CardFormValu
 
 /** Form text → fields (check it first with checkCardForm); the domain checks the values again when the command is dispatched. */
 export function readForm(v: CardFormValues): CardFields {
-	const estimate = v.estimate.trim();
-	return {
-		title: v.title,
-		description: v.description,
-		assignee: v.assignee,
-		tags: v.tags.split(',').map((t) => t.trim()).filter(Boolean),
-		due: v.due || null,
-		estimate: estimate === '' ? null : Number(estimate.replace(',', '.'))
-	};
+  const estimate = v.estimate.trim();
+  return {
+    title: v.title,
+    description: v.description,
+    assignee: v.assignee,
+    tags: v.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    due: v.due || null,
+    estimate: estimate === '' ? null : Number(estimate.replace(',', '.'))
+  };
 }
 
 /** The fields this person edited since the form opened (what others changed meanwhile stays). */
 export function editedFields(initial: CardFormValues, now: CardFormValues): Partial<CardFields> {
-	const before = readForm(initial);
-	const after = readForm(now);
-	const changes: Partial<CardFields> = {};
-	for (const key of Object.keys(after) as (keyof CardFields)[]) {
-		if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) Object.assign(changes, { [key]: after[key] });
-	}
-	return changes;
+  const before = readForm(initial);
+  const after = readForm(now);
+  const changes: Partial<CardFields> = {};
+  for (const key of Object.keys(after) as (keyof CardFields)[]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) Object.assign(changes, { [key]: after[key] });
+  }
+  return changes;
 }
 
 export const FIELD_LABEL: Record<keyof CardFormValues, string> = {
-  title: 'Title', description: 'Description', assignee: 'Assignee', tags: 'Tags', due: 'Due date', estimate: 'Estimate'
+  title: 'Title',
+  description: 'Description',
+  assignee: 'Assignee',
+  tags: 'Tags',
+  due: 'Due date',
+  estimate: 'Estimate'
 };
 
 export interface Reconciled {
@@ -102,7 +113,12 @@ export interface Reconciled {
  * field edited here to something else is a conflict, to be shown before saving overwrites it.
  */
 export function reconcile(base: CardFormValues, values: CardFormValues, live: CardFormValues): Reconciled {
-  const next = { base: { ...base }, values: { ...values }, updated: [] as (keyof CardFormValues)[], conflicts: {} as Reconciled['conflicts'] };
+  const next = {
+    base: { ...base },
+    values: { ...values },
+    updated: [] as (keyof CardFormValues)[],
+    conflicts: {} as Reconciled['conflicts']
+  };
   for (const k of Object.keys(live) as (keyof CardFormValues)[]) {
     if (live[k] === base[k]) continue;
     if (values[k] === base[k]) {

@@ -3,16 +3,16 @@ import { LIMITS, newColumnId, newOpId, type Column, type Command } from '../doma
 import type { FieldErrors } from './card-form';
 
 export interface ColumnFormValues {
-	name: string;
-	/** Empty: no limit. */
-	wipLimit: string;
-	hard: boolean;
+  name: string;
+  /** Empty: no limit. */
+  wipLimit: string;
+  hard: boolean;
 }
 
 export const columnFormValues = (c?: Column): ColumnFormValues => ({
-	name: c?.name ?? '',
-	wipLimit: c?.wipLimit == null ? '' : String(c.wipLimit),
-	hard: c?.wipHard ?? false
+  name: c?.name ?? '',
+  wipLimit: c?.wipLimit == null ? '' : String(c.wipLimit),
+  hard: c?.wipHard ?? false
 });
 
 export type ParsedColumn =
@@ -43,14 +43,14 @@ export function readColumnForm(v: ColumnFormValues): ParsedColumn {
 }
 
 export function addColumnCommand(p: Extract<ParsedColumn, { ok: true }>): Command {
-	return { type: 'addColumn', opId: newOpId(), columnId: newColumnId(), name: p.name, wipLimit: p.wipLimit, wipHard: p.hard };
+  return { type: 'addColumn', opId: newOpId(), columnId: newColumnId(), name: p.name, wipLimit: p.wipLimit, wipHard: p.hard };
 }
 
 export function editColumnCommands(column: Column, p: Extract<ParsedColumn, { ok: true }>): Command[] {
-	const out: Command[] = [];
-	if (p.name !== column.name) out.push({ type: 'renameColumn', opId: newOpId(), columnId: column.id, name: p.name });
-	if (p.wipLimit !== column.wipLimit || p.hard !== column.wipHard) {
-		out.push({ type: 'setWipLimit', opId: newOpId(), columnId: column.id, wipLimit: p.wipLimit, hard: p.hard });
-	}
-	return out;
+  const out: Command[] = [];
+  if (p.name !== column.name) out.push({ type: 'renameColumn', opId: newOpId(), columnId: column.id, name: p.name });
+  if (p.wipLimit !== column.wipLimit || p.hard !== column.wipHard) {
+    out.push({ type: 'setWipLimit', opId: newOpId(), columnId: column.id, wipLimit: p.wipLimit, hard: p.hard });
+  }
+  return out;
 }

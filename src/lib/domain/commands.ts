@@ -23,12 +23,23 @@ export interface Placement {
 }
 
 export type Command =
-  | ({ type: 'createCard'; opId: OpId; cardId?: CardId; columnId?: ColumnId; override?: boolean } & Partial<CardFields> & { title: string } & Placement)
+  | ({ type: 'createCard'; opId: OpId; cardId?: CardId; columnId?: ColumnId; override?: boolean } & Partial<CardFields> & {
+        title: string;
+      } & Placement)
   | { type: 'updateCard'; opId: OpId; cardId: CardId; changes: Partial<CardFields> }
   | { type: 'archiveCard'; opId: OpId; cardId: CardId }
   | { type: 'restoreCard'; opId: OpId; cardId: CardId; toColumnId?: ColumnId; override?: boolean }
   | ({ type: 'moveCard'; opId: OpId; cardId: CardId; toColumnId: ColumnId; override?: boolean } & Placement)
-  | { type: 'addColumn'; opId: OpId; columnId?: ColumnId; name: string; wipLimit?: number | null; wipHard?: boolean; index?: number; stage?: Stage }
+  | {
+      type: 'addColumn';
+      opId: OpId;
+      columnId?: ColumnId;
+      name: string;
+      wipLimit?: number | null;
+      wipHard?: boolean;
+      index?: number;
+      stage?: Stage;
+    }
   | { type: 'renameColumn'; opId: OpId; columnId: ColumnId; name: string }
   | { type: 'moveColumn'; opId: OpId; columnId: ColumnId; toIndex: number }
   | { type: 'removeColumn'; opId: OpId; columnId: ColumnId }

@@ -63,7 +63,13 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       const full = checkEntry(state, column, command.override === true);
       if (full) return no(full);
       const over = overLimitOnEntry(state, column);
-      return ok({ type: 'cardRestored', cardId: card.id, toColumnId: column.id, rank: rankFor(state, column.id, card.id, {}), ...(over ? { overLimit: over } : {}) });
+      return ok({
+        type: 'cardRestored',
+        cardId: card.id,
+        toColumnId: column.id,
+        rank: rankFor(state, column.id, card.id, {}),
+        ...(over ? { overLimit: over } : {})
+      });
     }
     case 'moveCard':
       return moveCard(state, command);
@@ -77,7 +83,11 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       // The stage is fixed when the column is made, so adding or moving columns later never
       // changes what an existing column counts as.
       const column: Column = {
-        id, name, code: ctx.newCode(), wipLimit: command.wipLimit ?? null, wipHard: command.wipHard ?? false,
+        id,
+        name,
+        code: ctx.newCode(),
+        wipLimit: command.wipLimit ?? null,
+        wipHard: command.wipHard ?? false,
         stage: command.stage ?? defaultStage(name, false)
       };
       return ok({ type: 'columnAdded', column, index });
@@ -100,7 +110,12 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
       if (!column) return no(columnMissing(command.columnId));
       const count = orderOf(state, column.id)?.length ?? 0;
       if (count > 0) {
-        return no(reject('COLUMN_NOT_EMPTY', `${column.name} still holds ${count} card${count === 1 ? '' : 's'}: move or archive them first`, { columnId: column.id, count }));
+        return no(
+          reject('COLUMN_NOT_EMPTY', `${column.name} still holds ${count} card${count === 1 ? '' : 's'}: move or archive them first`, {
+            columnId: column.id,
+            count
+          })
+        );
       }
       if (state.columns.length === 1) return no(reject('INVALID', 'A board keeps at least one column'));
       return ok({ type: 'columnRemoved', columnId: column.id });
@@ -142,8 +157,12 @@ function createCard(state: BoardState, c: CommandOf<'createCard'>, ctx: DecideCo
   const column = c.columnId ? findColumn(state, c.columnId) : state.columns[0];
   if (!column) return no(c.columnId ? columnMissing(c.columnId) : reject('INVALID', 'The board has no column yet'));
   const fields = cleanFields({
-    title: c.title, description: c.description ?? '', assignee: c.assignee ?? '',
-    tags: c.tags ?? [], due: c.due ?? null, estimate: c.estimate ?? null
+    title: c.title,
+    description: c.description ?? '',
+    assignee: c.assignee ?? '',
+    tags: c.tags ?? [],
+    due: c.due ?? null,
+    estimate: c.estimate ?? null
   });
   if (!fields.ok) return no(fields.rejection);
   const id = c.cardId ?? ctx.newCardId();
@@ -180,7 +199,14 @@ function moveCard(state: BoardState, c: CommandOf<'moveCard'>): Decision {
   const rank = rankFor(state, column.id, card.id, c);
   if (column.id === card.columnId && neighboursUnchanged(state, card.id, rank)) return ok();
   const over = column.id === card.columnId ? undefined : overLimitOnEntry(state, column);
-  return ok({ type: 'cardMoved', cardId: card.id, fromColumnId: card.columnId, toColumnId: column.id, rank, ...(over ? { overLimit: over } : {}) });
+  return ok({
+    type: 'cardMoved',
+    cardId: card.id,
+    fromColumnId: card.columnId,
+    toColumnId: column.id,
+    rank,
+    ...(over ? { overLimit: over } : {})
+  });
 }
 
 /**
@@ -278,7 +304,11 @@ function cleanProject(p: ProjectFigures): ProjectFigures | string {
   const currency = p.currency.trim();
   if (currency.length > LIMITS.currency) return `A currency has at most ${LIMITS.currency} characters`;
   return {
-    budget: p.budget, currency, plannedStart: p.plannedStart, plannedEnd: p.plannedEnd, actualCost: p.actualCost,
+    budget: p.budget,
+    currency,
+    plannedStart: p.plannedStart,
+    plannedEnd: p.plannedEnd,
+    actualCost: p.actualCost,
     thresholds: { green, amber }
   };
 }
@@ -300,7 +330,11 @@ export function decideCreateBoard(
   if (!boardName) return no(reject('INVALID', 'A board needs a name'));
   if (columns.length > LIMITS.columns) return no(reject('INVALID', `A board has at most ${LIMITS.columns} columns`));
   const cols: Column[] = columns.map((c, i) => ({
-    id: ctx.newColumnId(), name: stripControl(c.name).trim(), code: ctx.newCode(), wipLimit: c.wipLimit ?? null, wipHard: c.wipHard ?? false,
+    id: ctx.newColumnId(),
+    name: stripControl(c.name).trim(),
+    code: ctx.newCode(),
+    wipLimit: c.wipLimit ?? null,
+    wipHard: c.wipHard ?? false,
     stage: defaultStage(c.name, columns.length > 1 && i === columns.length - 1)
   }));
   if (cols.some((c) => !c.name)) return no(reject('INVALID', 'Every column needs a name'));

@@ -16,7 +16,11 @@ export interface OverLimit {
 export type EventBody =
   | { type: 'boardCreated'; name: string; code: Code; columns: Column[] }
   | { type: 'boardRenamed'; name: string }
-  | { type: 'cardCreated'; card: Omit<Card, 'revision' | 'printedFieldsRevision' | 'printedRevision' | 'printedAt' | 'createdAt' | 'archived'>; overLimit?: OverLimit }
+  | {
+      type: 'cardCreated';
+      card: Omit<Card, 'revision' | 'printedFieldsRevision' | 'printedRevision' | 'printedAt' | 'createdAt' | 'archived'>;
+      overLimit?: OverLimit;
+    }
   | { type: 'cardUpdated'; cardId: CardId; changes: Partial<CardFields> }
   | { type: 'cardArchived'; cardId: CardId; columnId: ColumnId }
   | { type: 'cardRestored'; cardId: CardId; toColumnId: ColumnId; rank: string; overLimit?: OverLimit }
@@ -45,9 +49,21 @@ export type EventOf<T extends EventType> = Extract<BoardEvent, { type: T }>;
 
 /** Every event type, so that what arrives from outside (a log line, a socket message) can be told apart from one this build does not know. */
 export const EVENT_TYPES: Readonly<Record<EventType, true>> = {
-  boardCreated: true, boardRenamed: true, cardCreated: true, cardUpdated: true, cardArchived: true,
-  cardRestored: true, cardMoved: true, columnAdded: true, columnRenamed: true, columnMoved: true,
-  columnRemoved: true, wipLimitSet: true, cardsPrinted: true, columnStageSet: true, projectSet: true
+  boardCreated: true,
+  boardRenamed: true,
+  cardCreated: true,
+  cardUpdated: true,
+  cardArchived: true,
+  cardRestored: true,
+  cardMoved: true,
+  columnAdded: true,
+  columnRenamed: true,
+  columnMoved: true,
+  columnRemoved: true,
+  wipLimitSet: true,
+  cardsPrinted: true,
+  columnStageSet: true,
+  projectSet: true
 };
 
 export function isEventType(type: unknown): type is EventType {

@@ -39,8 +39,14 @@ function apply(state: BoardState, e: BoardEvent): void {
       break;
     case 'cardCreated': {
       const card: Card = {
-        ...e.card, tags: [...e.card.tags], archived: false, createdAt: e.at,
-        revision: e.revision, printedFieldsRevision: e.revision, printedRevision: null, printedAt: null
+        ...e.card,
+        tags: [...e.card.tags],
+        archived: false,
+        createdAt: e.at,
+        revision: e.revision,
+        printedFieldsRevision: e.revision,
+        printedRevision: null,
+        printedAt: null
       };
       if (cardById(state, card.id)) throw new Error(`card ${card.id} exists already`);
       column(state, card.columnId);

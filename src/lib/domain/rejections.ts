@@ -1,13 +1,6 @@
 /** Why a command was refused. Codes are part of the HTTP and Socket.IO contracts. */
 export type RejectionCode =
-  | 'NOT_FOUND'
-  | 'WIP_LIMIT'
-  | 'WIP_LIMIT_HARD'
-  | 'STALE'
-  | 'INVALID'
-  | 'CONFLICT'
-  | 'COLUMN_NOT_EMPTY'
-  | 'ARCHIVED';
+  'NOT_FOUND' | 'WIP_LIMIT' | 'WIP_LIMIT_HARD' | 'STALE' | 'INVALID' | 'CONFLICT' | 'COLUMN_NOT_EMPTY' | 'ARCHIVED';
 
 export interface Rejection {
   code: RejectionCode;

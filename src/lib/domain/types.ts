@@ -99,21 +99,20 @@ export interface BoardState {
   project?: ProjectFigures | null;
 }
 
-export type Source =
-  | 'drag'
-  | 'keyboard'
-  | 'scan'
-  | 'scan-manual'
-  | 'wall'
-  | 'api'
-  | 'import'
-  | 'ui'
-  | 'form'
-  | 'print'
-  | 'system';
+export type Source = 'drag' | 'keyboard' | 'scan' | 'scan-manual' | 'wall' | 'api' | 'import' | 'ui' | 'form' | 'print' | 'system';
 
 export const SOURCES: readonly Source[] = [
-  'drag', 'keyboard', 'scan', 'scan-manual', 'wall', 'api', 'import', 'ui', 'form', 'print', 'system'
+  'drag',
+  'keyboard',
+  'scan',
+  'scan-manual',
+  'wall',
+  'api',
+  'import',
+  'ui',
+  'form',
+  'print',
+  'system'
 ];
 
 export interface Actor {

@@ -26,7 +26,10 @@ export function checkEntry(state: BoardState, column: Column, override: boolean)
   if (count + 1 <= column.wipLimit) return null;
   const details = { columnId: column.id, columnName: column.name, wipLimit: column.wipLimit, count };
   // Lowering a limit can leave a column holding more than it: then it is over, not at, its limit.
-  const where = count > column.wipLimit ? `over its ${column.wipHard ? 'hard ' : ''}limit of ${column.wipLimit} (it holds ${count})` : `at its ${column.wipHard ? 'hard ' : ''}limit of ${column.wipLimit}`;
+  const where =
+    count > column.wipLimit
+      ? `over its ${column.wipHard ? 'hard ' : ''}limit of ${column.wipLimit} (it holds ${count})`
+      : `at its ${column.wipHard ? 'hard ' : ''}limit of ${column.wipLimit}`;
   if (column.wipHard) return reject('WIP_LIMIT_HARD', `${column.name} is ${where}`, details);
   if (override) return null;
   return reject('WIP_LIMIT', `${column.name} is ${where}; confirm to go over`, details);

@@ -25,8 +25,13 @@ export function activity(events: Iterable<BoardEvent>): ActivityRow[] {
   const card = (id: string) => `“${titles.get(id) ?? id}”`;
   for (const e of events) {
     rows.push({
-      revision: e.revision, at: e.at, source: e.source, actor: { id: e.actor.id, name: e.actor.name }, type: e.type,
-      cardIds: touchedCards(e), text: describe(e, col, card)
+      revision: e.revision,
+      at: e.at,
+      source: e.source,
+      actor: { id: e.actor.id, name: e.actor.name },
+      type: e.type,
+      cardIds: touchedCards(e),
+      text: describe(e, col, card)
     });
     remember(e, columns, titles);
   }
@@ -141,12 +146,16 @@ export function matchCards(query: string, cards: readonly CardRef[]): Set<string
 export function filterActivity(rows: readonly ActivityRow[], f: ActivityFilter, cards: readonly CardRef[]): ActivityRow[] {
   const wanted = f.card?.trim() ? matchCards(f.card, cards) : null;
   return rows.filter(
-    (r) => (!f.source || r.source === f.source) && (!f.actor || r.actor.id === f.actor) && (!wanted || r.cardIds.some((id) => wanted.has(id)))
+    (r) =>
+      (!f.source || r.source === f.source) && (!f.actor || r.actor.id === f.actor) && (!wanted || r.cardIds.some((id) => wanted.has(id)))
   );
 }
 
 /** The people and sources a log has, with how many events each, for the filter menus. */
-export function facets(rows: readonly ActivityRow[]): { actors: { id: string; name: string; count: number }[]; sources: { source: Source; count: number }[] } {
+export function facets(rows: readonly ActivityRow[]): {
+  actors: { id: string; name: string; count: number }[];
+  sources: { source: Source; count: number }[];
+} {
   const actors = new Map<string, { id: string; name: string; count: number }>();
   const sources = new Map<Source, number>();
   for (const r of rows) {

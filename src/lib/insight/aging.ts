@@ -32,7 +32,15 @@ export function agingWip(cards: readonly CardFlow[], columns: readonly FlowColum
     .filter(({ c, i }) => !c.archived && c.firstStart !== null && columns[i]?.stage === 'doing')
     .map(({ c, i }) => {
       const days = roundDays(elapsedDays(c.firstStart!, asOf));
-      const item: AgingItem = { cardId: c.id, code: c.code, title: c.title, columnId: c.columnId, column: columns[i].name, days, over: p85 !== null && days > p85 };
+      const item: AgingItem = {
+        cardId: c.id,
+        code: c.code,
+        title: c.title,
+        columnId: c.columnId,
+        column: columns[i].name,
+        days,
+        over: p85 !== null && days > p85
+      };
       return { item, i };
     })
     .sort((a, b) => a.i - b.i || b.item.days - a.item.days)

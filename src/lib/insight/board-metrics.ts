@@ -101,7 +101,11 @@ export function boardMetrics(events: readonly BoardEvent[], period: Period, now:
   const wipByColumn: ColumnWip[] = live
     .filter((c) => c.stage === 'doing' || c.wipLimit !== null)
     .map((c) => ({
-      columnId: c.id, name: c.name, stage: c.stage, count: liveNow(c.id), wipLimit: c.wipLimit,
+      columnId: c.id,
+      name: c.name,
+      stage: c.stage,
+      count: liveNow(c.id),
+      wipLimit: c.wipLimit,
       over: c.wipLimit !== null && liveNow(c.id) > c.wipLimit
     }));
   const columnsOverLimit = wipByColumn.filter((c) => c.over).length;

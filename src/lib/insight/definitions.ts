@@ -15,7 +15,8 @@ export const DEFINITIONS = {
   aging:
     'Aging: a card in progress whose age exceeds the 85th percentile of the period’s cycle times. Shown once the board has at least 5 finished cards with a cycle time; before that there is not enough history.',
   sle: 'Service level expectation: 85% of cards finish within this many days, from the 85th percentile of the period’s cycle times (shown once 5 cards have finished).',
-  completion: 'Completion: of the cards started (or finished) by the end of the period and not finished or dropped before it began, the share finished in it.',
+  completion:
+    'Completion: of the cards started (or finished) by the end of the period and not finished or dropped before it began, the share finished in it.',
   dueDates: 'Due dates: of the cards finished in the period that had a due date then, the share finished on or before it.',
   cfd: 'Cumulative flow: the cards in each column at the end of every day (UTC). Cards archived from done stay in done.',
   percentiles: 'Percentiles by nearest rank: p% of the values are at or below the line, and the line is a real card’s value.',

@@ -50,7 +50,12 @@ export function ragStatus(values: readonly (number | null)[], t: { green: number
   return worst >= t.green ? 'green' : worst >= t.amber ? 'amber' : 'red';
 }
 
-export function earnedValue(project: ProjectFigures, cards: readonly CardFlow[], columns: readonly FlowColumn[], asOf: number): EarnedValue {
+export function earnedValue(
+  project: ProjectFigures,
+  cards: readonly CardFlow[],
+  columns: readonly FlowColumn[],
+  asOf: number
+): EarnedValue {
   const stage = new Map(columns.map((c) => [c.id as string, c.stage]));
   const scope = cards.filter((c) => !c.archived || c.archivedDone);
   const byEstimate = scope.length > 0 && scope.every((c) => c.estimate !== null) && scope.some((c) => c.estimate! > 0);
@@ -65,8 +70,18 @@ export function earnedValue(project: ProjectFigures, cards: readonly CardFlow[],
   const spi = pv > 0 ? ev / pv : null;
   const cpi = ac > 0 ? ev / ac : null;
   return {
-    currency: project.currency, budget: project.budget, plannedStart: project.plannedStart, plannedEnd: project.plannedEnd,
-    complete, weightedBy: byEstimate ? 'estimate' : 'count', pv, ev, ac, spi, cpi,
-    status: ragStatus([spi, cpi], project.thresholds), thresholds: { ...project.thresholds }
+    currency: project.currency,
+    budget: project.budget,
+    plannedStart: project.plannedStart,
+    plannedEnd: project.plannedEnd,
+    complete,
+    weightedBy: byEstimate ? 'estimate' : 'count',
+    pv,
+    ev,
+    ac,
+    spi,
+    cpi,
+    status: ragStatus([spi, cpi], project.thresholds),
+    thresholds: { ...project.thresholds }
   };
 }

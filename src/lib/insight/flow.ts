@@ -18,9 +18,7 @@
  * The log is read in revision order up to `asOf`; events stamped later are not seen, so a report
  * for a past period shows the board as it was then.
  */
-import {
-  assertNever, type BoardEvent, type CardId, type ColumnId, type ProjectFigures, type Stage
-} from '../domain';
+import { assertNever, type BoardEvent, type CardId, type ColumnId, type ProjectFigures, type Stage } from '../domain';
 import type { Period } from './period';
 import { dayEnd, dayOf, daysFrom, type Day } from './time';
 import { workflow, type FlowColumn } from './workflow';
@@ -125,8 +123,19 @@ export function flow(events: readonly BoardEvent[], period: Period, now: number)
       case 'cardCreated': {
         const { id, code, title, due, estimate, columnId } = e.card;
         const card: CardFlow = {
-          id, code, title, createdAt: at, firstStart: null, finishedAt: null, dueAtDone: null, due, estimate,
-          columnId, archived: false, archivedDone: false, archivedAt: null
+          id,
+          code,
+          title,
+          createdAt: at,
+          firstStart: null,
+          finishedAt: null,
+          dueAtDone: null,
+          due,
+          estimate,
+          columnId,
+          archived: false,
+          archivedDone: false,
+          archivedAt: null
         };
         cards.set(id, card);
         enter(card, columnId, at);

@@ -45,7 +45,10 @@ export function parseForecastQuery(q: URLSearchParams, today: Day): Parsed<Forec
   if (historyText !== null) {
     history = WHOLE.test(historyText) ? Number(historyText) : NaN;
     if (!(history >= 1 && history <= MAX_PERIOD_DAYS)) {
-      return { ok: false, message: `history must be a whole number of days from 1 to ${MAX_PERIOD_DAYS} (default ${DEFAULT_HISTORY_DAYS})` };
+      return {
+        ok: false,
+        message: `history must be a whole number of days from 1 to ${MAX_PERIOD_DAYS} (default ${DEFAULT_HISTORY_DAYS})`
+      };
     }
   }
   if (items !== null && by !== null) return { ok: false, message: 'ask for items or by, not both' };
@@ -88,7 +91,6 @@ export function throughputHistory(events: readonly BoardEvent[], historyDays: nu
   return { from, to, daily, finished: daily.reduce((s, n) => s + n, 0) };
 }
 
-
 /** FNV-1a over the text: the seed of a question. */
 function seedOf(text: string): number {
   let h = 0x811c9dc5;
@@ -127,7 +129,10 @@ export function forecast(events: readonly BoardEvent[], q: ForecastQuestion, now
   const window = { from: h.from, to: h.to };
   if (h.finished < FORECAST_MIN_FINISHED) {
     return {
-      ok: false, needed: FORECAST_MIN_FINISHED, found: h.finished, history: window,
+      ok: false,
+      needed: FORECAST_MIN_FINISHED,
+      found: h.finished,
+      history: window,
       message: `A forecast needs at least ${FORECAST_MIN_FINISHED} cards finished in its history window (${h.from} to ${h.to}); this board has ${h.finished}. Ask for a longer history, or finish more cards first.`
     };
   }
@@ -153,7 +158,9 @@ export function forecast(events: readonly BoardEvent[], q: ForecastQuestion, now
     return {
       ok: true,
       forecast: {
-        runs, history, items: q.items,
+        runs,
+        history,
+        items: q.items,
         when: FORECAST_PERCENTILES.map((p) => {
           const d = results[rank(p, runs)];
           return { p, date: d === Infinity ? null : addDays(h.to, d) };
@@ -176,7 +183,9 @@ export function forecast(events: readonly BoardEvent[], q: ForecastQuestion, now
   return {
     ok: true,
     forecast: {
-      runs, history, by: q.by,
+      runs,
+      history,
+      by: q.by,
       howMany: FORECAST_PERCENTILES.map((p) => ({ p, items: results[rank(p, runs)] })),
       histogram: [...counts].map(([items, count]) => ({ items, runs: count })).sort((a, b) => a.items - b.items)
     }

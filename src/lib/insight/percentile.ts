@@ -19,5 +19,11 @@ export interface Percentiles {
 
 export function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p70: percentile(sorted, 70), p85: percentile(sorted, 85), p95: percentile(sorted, 95) };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p70: percentile(sorted, 70),
+    p85: percentile(sorted, 85),
+    p95: percentile(sorted, 95)
+  };
 }

@@ -28,7 +28,12 @@ export function defaultFrom(end: Day, firstDay?: Day | null): Day {
  * Reads `from` and `to` (YYYY-MM-DD, either may be missing) into a period: `to` defaults to
  * today and `from` to twelve weeks before `to`, or the board's first day (`firstDay`) if later.
  */
-export function parsePeriod(from: string | null | undefined, to: string | null | undefined, now: number, firstDay?: Day | null): PeriodResult {
+export function parsePeriod(
+  from: string | null | undefined,
+  to: string | null | undefined,
+  now: number,
+  firstDay?: Day | null
+): PeriodResult {
   if (to && !isIsoDate(to)) return { ok: false, message: 'to must be a date (YYYY-MM-DD)' };
   if (from && !isIsoDate(from)) return { ok: false, message: 'from must be a date (YYYY-MM-DD)' };
   const end = to || dayOf(now);
@@ -41,7 +46,12 @@ export function parsePeriod(from: string | null | undefined, to: string | null |
 }
 
 /** The asked period, or the default one with the reason the asked one was refused (for pages, which show the message instead of failing). */
-export function periodOrDefault(from: string | null, to: string | null, now: number, firstDay?: Day | null): { period: Period; error: string | null } {
+export function periodOrDefault(
+  from: string | null,
+  to: string | null,
+  now: number,
+  firstDay?: Day | null
+): { period: Period; error: string | null } {
   const asked = parsePeriod(from, to, now, firstDay);
   if (asked.ok) return { period: asked.period, error: null };
   const end = dayOf(now);

@@ -22,12 +22,26 @@ export interface PortfolioRow {
   schedule: ScheduleForecast | null;
 }
 
-export function portfolioRow(board: { id: string; name: string; code: string }, m: BoardMetrics, schedule: ScheduleForecast | null = null): PortfolioRow {
+export function portfolioRow(
+  board: { id: string; name: string; code: string },
+  m: BoardMetrics,
+  schedule: ScheduleForecast | null = null
+): PortfolioRow {
   const s = m.summary;
   return {
-    boardId: board.id, name: board.name, code: board.code, throughput: s.throughput, medianCycleTime: s.cycleTime.p50,
-    wip: s.wip, wipLimit: s.wipLimit, columnsOverLimit: s.columnsOverLimit, aging: s.aging, completion: s.completion,
-    dueDates: s.dueDates, earnedValue: m.earnedValue, schedule
+    boardId: board.id,
+    name: board.name,
+    code: board.code,
+    throughput: s.throughput,
+    medianCycleTime: s.cycleTime.p50,
+    wip: s.wip,
+    wipLimit: s.wipLimit,
+    columnsOverLimit: s.columnsOverLimit,
+    aging: s.aging,
+    completion: s.completion,
+    dueDates: s.dueDates,
+    earnedValue: m.earnedValue,
+    schedule
   };
 }
 
@@ -39,16 +53,26 @@ const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, green: 2 };
 /** The value a column sorts by; null sorts last in either direction (nothing to compare). */
 function sortValue(r: PortfolioRow, key: SortKey): string | number | null {
   switch (key) {
-    case 'name': return r.name.toLowerCase();
-    case 'status': return r.earnedValue?.status ? RAG_ORDER[r.earnedValue.status] : null;
-    case 'throughput': return r.throughput;
-    case 'cycle': return r.medianCycleTime;
-    case 'wip': return r.wipLimit ? r.wip / r.wipLimit : r.wip;
-    case 'aging': return r.aging;
-    case 'completion': return r.completion.rate;
-    case 'due': return r.dueDates.rate;
-    case 'spi': return r.earnedValue?.spi ?? null;
-    case 'cpi': return r.earnedValue?.cpi ?? null;
+    case 'name':
+      return r.name.toLowerCase();
+    case 'status':
+      return r.earnedValue?.status ? RAG_ORDER[r.earnedValue.status] : null;
+    case 'throughput':
+      return r.throughput;
+    case 'cycle':
+      return r.medianCycleTime;
+    case 'wip':
+      return r.wipLimit ? r.wip / r.wipLimit : r.wip;
+    case 'aging':
+      return r.aging;
+    case 'completion':
+      return r.completion.rate;
+    case 'due':
+      return r.dueDates.rate;
+    case 'spi':
+      return r.earnedValue?.spi ?? null;
+    case 'cpi':
+      return r.earnedValue?.cpi ?? null;
   }
 }
 

@@ -25,7 +25,11 @@ export interface ScheduleForecast {
   reason: string | null;
 }
 
-export function scheduleForecast(events: readonly BoardEvent[], project: Pick<ProjectFigures, 'plannedEnd'>, now: number): ScheduleForecast {
+export function scheduleForecast(
+  events: readonly BoardEvent[],
+  project: Pick<ProjectFigures, 'plannedEnd'>,
+  now: number
+): ScheduleForecast {
   const remaining = [...cardFlows(events, now).values()].filter((c) => !c.archived && c.finishedAt === null).length;
   const base = { remaining, plannedEnd: project.plannedEnd };
   if (remaining === 0) {
@@ -33,7 +37,14 @@ export function scheduleForecast(events: readonly BoardEvent[], project: Pick<Pr
     return { ...base, p50: today, p85: today, status: 'green', reason: null };
   }
   const f = forecast(events, { kind: 'when', items: remaining, history: DEFAULT_HISTORY_DAYS }, now);
-  if (!f.ok) return { ...base, p50: null, p85: null, status: null, reason: `not enough history (${f.found} of ${f.needed} finished cards in the last ${DEFAULT_HISTORY_DAYS} days)` };
+  if (!f.ok)
+    return {
+      ...base,
+      p50: null,
+      p85: null,
+      status: null,
+      reason: `not enough history (${f.found} of ${f.needed} finished cards in the last ${DEFAULT_HISTORY_DAYS} days)`
+    };
   const when = 'when' in f.forecast ? f.forecast.when : [];
   const at = (p: number) => when.find((w) => w.p === p)?.date ?? null;
   const p50 = at(50);

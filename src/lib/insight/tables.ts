@@ -10,7 +10,10 @@ const pct = (r: number | null) => (r === null ? null : Math.round(r * 1000) / 10
 const round2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
 
 export function cfdTable(m: BoardMetrics): Table {
-  return { headers: ['Day', ...m.cfd.series.map((s) => s.name)], rows: m.cfd.days.map((d, i) => [d, ...m.cfd.series.map((s) => s.counts[i])]) };
+  return {
+    headers: ['Day', ...m.cfd.series.map((s) => s.name)],
+    rows: m.cfd.days.map((d, i) => [d, ...m.cfd.series.map((s) => s.counts[i])])
+  };
 }
 
 export function cycleTimeTable(m: BoardMetrics): Table {
@@ -55,17 +58,50 @@ export function wipTable(m: BoardMetrics): Table {
 export function portfolioTable(rows: readonly PortfolioRow[]): Table {
   return {
     headers: [
-      'Board', 'Throughput', 'Median cycle time (days)', 'WIP', 'WIP limit', 'Columns over limit', 'Aging cards',
-      'Completion %', 'Due dates hit %', 'Currency', 'PV', 'EV', 'AC', 'SPI', 'CPI', 'Status', 'Remaining cards',
-      'Forecast finish (85%)', 'Planned end', 'Schedule'
+      'Board',
+      'Throughput',
+      'Median cycle time (days)',
+      'WIP',
+      'WIP limit',
+      'Columns over limit',
+      'Aging cards',
+      'Completion %',
+      'Due dates hit %',
+      'Currency',
+      'PV',
+      'EV',
+      'AC',
+      'SPI',
+      'CPI',
+      'Status',
+      'Remaining cards',
+      'Forecast finish (85%)',
+      'Planned end',
+      'Schedule'
     ],
     rows: rows.map((r) => {
       const ev = r.earnedValue;
       return [
-        r.name, r.throughput, r.medianCycleTime, r.wip, r.wipLimit, r.columnsOverLimit, r.aging, pct(r.completion.rate),
-        pct(r.dueDates.rate), ev?.currency ?? null, round2(ev?.pv ?? null), round2(ev?.ev ?? null), round2(ev?.ac ?? null),
-        round2(ev?.spi ?? null), round2(ev?.cpi ?? null), ev?.status ?? null, r.schedule?.remaining ?? null,
-        r.schedule ? (r.schedule.p85 ?? r.schedule.reason) : null, r.schedule?.plannedEnd ?? null, r.schedule?.status ?? null
+        r.name,
+        r.throughput,
+        r.medianCycleTime,
+        r.wip,
+        r.wipLimit,
+        r.columnsOverLimit,
+        r.aging,
+        pct(r.completion.rate),
+        pct(r.dueDates.rate),
+        ev?.currency ?? null,
+        round2(ev?.pv ?? null),
+        round2(ev?.ev ?? null),
+        round2(ev?.ac ?? null),
+        round2(ev?.spi ?? null),
+        round2(ev?.cpi ?? null),
+        ev?.status ?? null,
+        r.schedule?.remaining ?? null,
+        r.schedule ? (r.schedule.p85 ?? r.schedule.reason) : null,
+        r.schedule?.plannedEnd ?? null,
+        r.schedule?.status ?? null
       ];
     })
   };

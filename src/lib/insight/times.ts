@@ -32,8 +32,12 @@ export function finishedIn(cards: readonly CardFlow[], period: Period): CardFlow
 function report(cards: readonly CardFlow[], clockStart: (c: CardFlow) => number): TimeReport {
   const exact = cards.map((c) => elapsedDays(clockStart(c), c.finishedAt!));
   const items = cards.map((c, i) => ({
-    cardId: c.id, code: c.code, title: c.title,
-    from: new Date(clockStart(c)).toISOString(), done: new Date(c.finishedAt!).toISOString(), days: roundDays(exact[i])
+    cardId: c.id,
+    code: c.code,
+    title: c.title,
+    from: new Date(clockStart(c)).toISOString(),
+    done: new Date(c.finishedAt!).toISOString(),
+    days: roundDays(exact[i])
   }));
   const p = percentiles(exact);
   const r = (v: number | null) => (v === null ? null : roundDays(v));
@@ -46,11 +50,17 @@ function report(cards: readonly CardFlow[], clockStart: (c: CardFlow) => number)
  * has no cycle time.
  */
 export const cycleTimes = (finished: readonly CardFlow[]): TimeReport =>
-  report(finished.filter((c) => c.firstStart !== null && c.firstStart <= c.finishedAt!), (c) => c.firstStart!);
+  report(
+    finished.filter((c) => c.firstStart !== null && c.firstStart <= c.finishedAt!),
+    (c) => c.firstStart!
+  );
 
 /** Creation to finish, for finished cards that were not created straight into done. */
 export const leadTimes = (finished: readonly CardFlow[]): TimeReport =>
-  report(finished.filter((c) => c.finishedAt !== c.createdAt), (c) => c.createdAt);
+  report(
+    finished.filter((c) => c.finishedAt !== c.createdAt),
+    (c) => c.createdAt
+  );
 
 export interface Bin {
   from: number;

@@ -81,6 +81,12 @@ export function workflow(events: Iterable<BoardEvent>): FlowColumn[] {
         assertNever(e);
     }
   }
-  const current = live.map((c, i): FlowColumn => ({ id: c.id, name: c.name, stage: columnStage(live, i), wipLimit: c.wipLimit, removed: false }));
+  const current = live.map((c, i): FlowColumn => ({
+    id: c.id,
+    name: c.name,
+    stage: columnStage(live, i),
+    wipLimit: c.wipLimit,
+    removed: false
+  }));
   return [...current, ...removed.values()];
 }

@@ -245,13 +245,17 @@ export interface FittedText {
 export function fitText(text: string, opts: FitOptions, m: Measure): FittedText {
   const segments = segmentsOf(plain(text), opts.weight, m);
   const linesFor = (size: number) => {
-    const widthAt = (i: number) =>
-      (opts.narrow && i * LEADING * size < opts.narrow.until ? opts.narrow.width : opts.width) / size;
+    const widthAt = (i: number) => (opts.narrow && i * LEADING * size < opts.narrow.until ? opts.narrow.width : opts.width) / size;
     return { widthAt, lines: wrap(segments, widthAt, opts.weight, m) };
   };
   const heightOf = (n: number, size: number) => ((n - 1) * LEADING + ASCENT + DESCENT) * size;
-  const result = (size: number, lines: string[], ellipsised: boolean): FittedText =>
-    ({ size, lines, firstBaseline: ASCENT * size, leading: LEADING * size, ellipsised });
+  const result = (size: number, lines: string[], ellipsised: boolean): FittedText => ({
+    size,
+    lines,
+    firstBaseline: ASCENT * size,
+    leading: LEADING * size,
+    ellipsised
+  });
 
   // The largest size at which no word is split; failing that, the largest at which the text
   // fits with a word split (a word too long for any line at any size).
@@ -259,7 +263,11 @@ export function fitText(text: string, opts: FitOptions, m: Measure): FittedText 
   for (let size = opts.maxPt; size >= opts.minPt; size -= 0.5) {
     const { lines } = linesFor(size);
     if (heightOf(lines.length, size) > opts.height) continue;
-    const fitted = result(size, lines.map((l) => l.text), false);
+    const fitted = result(
+      size,
+      lines.map((l) => l.text),
+      false
+    );
     if (!lines.some((l) => l.hyphenated)) return fitted;
     split ??= fitted;
   }
@@ -267,7 +275,12 @@ export function fitText(text: string, opts: FitOptions, m: Measure): FittedText 
   const size = opts.minPt;
   const { lines, widthAt } = linesFor(size);
   const keep = Math.max(1, Math.floor((opts.height / size - ASCENT - DESCENT) / LEADING) + 1);
-  if (lines.length <= keep) return result(size, lines.map((l) => l.text), false);
+  if (lines.length <= keep)
+    return result(
+      size,
+      lines.map((l) => l.text),
+      false
+    );
   const last = lines[keep - 1];
   const lastText = last.hyphenated ? last.text.slice(0, -1) : last.text;
   const kept = lines.slice(0, keep - 1).map((l) => l.text);
@@ -299,8 +312,13 @@ class Setter {
   }
 }
 
-const qrBox = (payload: string, x: number, y: number, side: number): QrBox =>
-  ({ payload, x: toMm(x), y: toMm(y), w: toMm(side), h: toMm(side) });
+const qrBox = (payload: string, x: number, y: number, side: number): QrBox => ({
+  payload,
+  x: toMm(x),
+  y: toMm(y),
+  w: toMm(side),
+  h: toMm(side)
+});
 
 export interface CardContext {
   /** The origin printed into QR codes (PUBLIC_URL). */
@@ -364,7 +382,8 @@ export function describeCard(layout: CardSheetLayout, card: Card, ctx: CardConte
   }
 
   const factsText = [card.due ? `Due ${card.due}` : '', card.estimate !== null ? `Est. ${card.estimate}` : '']
-    .filter(Boolean).join('  ·  ');
+    .filter(Boolean)
+    .join('  ·  ');
   let person: CardDescription['person'] = null;
   let assignee: TextLine | null = null;
   let facts: TextLine | null = null;
@@ -384,24 +403,48 @@ export function describeCard(layout: CardSheetLayout, card: Card, ctx: CardConte
   }
 
   const titleTop = codeBaseline + codeSize * 0.55;
-  const fitted = fitText(card.title, {
-    weight: 'bold', maxPt: st.titleMaxPt, minPt: st.titleMinPt,
-    width: right - left, height: bottom - titleTop,
-    narrow: { width: besideQr - left, until: qrZoneBottom - titleTop }
-  }, m);
+  const fitted = fitText(
+    card.title,
+    {
+      weight: 'bold',
+      maxPt: st.titleMaxPt,
+      minPt: st.titleMinPt,
+      width: right - left,
+      height: bottom - titleTop,
+      narrow: { width: besideQr - left, until: qrZoneBottom - titleTop }
+    },
+    m
+  );
   const lines = fitted.lines.map((text, i) =>
-    s.line(text, left, titleTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK));
+    s.line(text, left, titleTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK)
+  );
 
   return {
-    kind: 'card', w: layout.card.wMm, h: layout.card.hMm,
-    qr: qrBox(payload, qx, qy, side), code,
+    kind: 'card',
+    w: layout.card.wMm,
+    h: layout.card.hMm,
+    qr: qrBox(payload, qx, qy, side),
+    code,
     title: { sizePt: fitted.size, lines, ellipsised: fitted.ellipsised },
-    person, assignee, facts, chips, more, stamp
+    person,
+    assignee,
+    facts,
+    chips,
+    more,
+    stamp
   };
 }
 
 /** Tags as outlined chips on one row; those that do not fit are counted ("+3"). */
-function describeTags(s: Setter, tags: string[], x: number, top: number, width: number, size: number, h: number): { chips: Chip[]; more: TextLine | null } {
+function describeTags(
+  s: Setter,
+  tags: string[],
+  x: number,
+  top: number,
+  width: number,
+  size: number,
+  h: number
+): { chips: Chip[]; more: TextLine | null } {
   const padX = size * 0.5;
   const gap = size * 0.4;
   const baseline = top + h / 2 + size * 0.34;
@@ -418,7 +461,11 @@ function describeTags(s: Setter, tags: string[], x: number, top: number, width: 
       return { chips, more: s.line(`+${tags.length - i}`, cx, baseline, 'bold', size, INK_SOFT) };
     }
     chips.push({
-      x: toMm(cx), y: toMm(top), w: toMm(labelWidth + 2 * padX), h: toMm(h), r: toMm(h * 0.3),
+      x: toMm(cx),
+      y: toMm(top),
+      w: toMm(labelWidth + 2 * padX),
+      h: toMm(h),
+      r: toMm(h * 0.3),
       label: s.line(label, cx + padX, baseline, 'regular', size, INK_SOFT)
     });
     cx += labelWidth + 2 * padX + gap;
@@ -459,7 +506,8 @@ export function describeColumnSign(layout: SignLayout, column: Column, ctx: Sign
   const nameBottom = mmPt(128);
   const fitted = fitText(column.name, { weight: 'bold', maxPt: 96, minPt: 30, width: textWidth, height: nameBottom - nameTop }, m);
   const title = fitted.lines.map((text, i) =>
-    s.line(text, left, nameTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK));
+    s.line(text, left, nameTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK)
+  );
 
   const wip = column.wipLimit === null ? 'No WIP limit' : `WIP limit ${column.wipLimit}${column.wipHard ? ' (hard)' : ''}`;
   lines.push(s.line(wip, left, mmPt(146), 'bold', 30, column.wipLimit === null ? INK_FAINT : INK));
@@ -467,8 +515,12 @@ export function describeColumnSign(layout: SignLayout, column: Column, ctx: Sign
   lines.push(s.line('Scan to move the selected cards into this column', left, mmPt(186), 'regular', 13, INK_FAINT));
   lines.push(s.line(`Printed ${ctx.printedOn} · board rev ${ctx.revision}`, left, h - mmPt(12), 'regular', 8, INK_FAINT));
   return {
-    kind: 'column-sign', w: layout.page.wMm, h: layout.page.hMm, qr: qrBox(payload, qx, qy, side),
-    title: { sizePt: fitted.size, lines: title, ellipsised: fitted.ellipsised }, lines
+    kind: 'column-sign',
+    w: layout.page.wMm,
+    h: layout.page.hMm,
+    qr: qrBox(payload, qx, qy, side),
+    title: { sizePt: fitted.size, lines: title, ellipsised: fitted.ellipsised },
+    lines
   };
 }
 
@@ -486,7 +538,8 @@ export function describeBoardSign(layout: SignLayout, board: { name: string; cod
   const fitted = fitText(board.name, { weight: 'bold', maxPt: 60, minPt: 24, width: w - 2 * margin, height: mmPt(44) }, m);
   const nameTop = mmPt(22);
   const title = fitted.lines.map((text, i) =>
-    s.centred(text, cx, nameTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK));
+    s.centred(text, cx, nameTop + fitted.firstBaseline + i * fitted.leading, 'bold', fitted.size, INK)
+  );
   const lines: TextLine[] = [];
   lines.push(s.centred('Scan to open the board scanner', cx, mmPt(76), 'regular', 18, INK_SOFT));
 
@@ -505,7 +558,11 @@ export function describeBoardSign(layout: SignLayout, board: { name: string; cod
   lines.push(s.centred(`Board code ${board.code}`, cx, below + mmPt(15), 'regular', 14, INK_FAINT));
   lines.push(s.centred(`Printed ${ctx.printedOn} · rev ${ctx.revision}`, cx, h - mmPt(12), 'regular', 8, INK_FAINT));
   return {
-    kind: 'board-sign', w: layout.page.wMm, h: layout.page.hMm, qr: qrBox(payload, cx - side / 2, top, side),
-    title: { sizePt: fitted.size, lines: title, ellipsised: fitted.ellipsised }, lines
+    kind: 'board-sign',
+    w: layout.page.wMm,
+    h: layout.page.hMm,
+    qr: qrBox(payload, cx - side / 2, top, side),
+    title: { sizePt: fitted.size, lines: title, ellipsised: fitted.ellipsised },
+    lines
   };
 }

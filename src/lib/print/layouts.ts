@@ -64,9 +64,24 @@ const LETTER = { wMm: 215.9, hMm: 279.4 };
 const INCH = 25.4;
 
 /** A sheet of equal cards with equal margins all round. */
-function sheet(id: LayoutId, label: string, page: { wMm: number; hMm: number }, cols: number, rows: number, marginMm: number, style: CardStyle): CardSheetLayout {
+function sheet(
+  id: LayoutId,
+  label: string,
+  page: { wMm: number; hMm: number },
+  cols: number,
+  rows: number,
+  marginMm: number,
+  style: CardStyle
+): CardSheetLayout {
   return {
-    id, kind: 'cards', label, page, cols, rows, cutMarks: true, style,
+    id,
+    kind: 'cards',
+    label,
+    page,
+    cols,
+    rows,
+    cutMarks: true,
+    style,
     card: { wMm: (page.wMm - 2 * marginMm) / cols, hMm: (page.hMm - 2 * marginMm) / rows },
     originMm: { x: marginMm, y: marginMm }
   };
@@ -75,23 +90,60 @@ function sheet(id: LayoutId, label: string, page: { wMm: number; hMm: number }, 
 /** One card per page, the page cut to the card. */
 function single(id: LayoutId, label: string, wMm: number, hMm: number, style: CardStyle): CardSheetLayout {
   return {
-    id, kind: 'cards', label, page: { wMm, hMm }, card: { wMm, hMm }, cols: 1, rows: 1,
-    originMm: { x: 0, y: 0 }, cutMarks: false, style
+    id,
+    kind: 'cards',
+    label,
+    page: { wMm, hMm },
+    card: { wMm, hMm },
+    cols: 1,
+    rows: 1,
+    originMm: { x: 0, y: 0 },
+    cutMarks: false,
+    style
   };
 }
 
 export const LAYOUTS: Record<LayoutId, Layout> = {
-  'a4-8': sheet('a4-8', 'A4, 8 cards (95 × 69.25 mm)', A4, 2, 4, 10,
-    { qrMm: 24, padMm: 4, titleMaxPt: 22, titleMinPt: 10, codePt: 15, metaPt: 9 }),
-  'letter-6': sheet('letter-6', 'US Letter, 6 cards (3.75 × 3.33 in)', LETTER, 2, 3, INCH / 2,
-    { qrMm: 26, padMm: 4.5, titleMaxPt: 24, titleMinPt: 10, codePt: 16, metaPt: 9.5 }),
-  'index-3x5': single('index-3x5', 'Index card, 5 × 3 in', 5 * INCH, 3 * INCH,
-    { qrMm: 28, padMm: 5, titleMaxPt: 26, titleMinPt: 10, codePt: 17, metaPt: 10 }),
-  a6: single('a6', 'A6 card (105 × 148 mm)', 105, 148,
-    { qrMm: 32, padMm: 6, titleMaxPt: 34, titleMinPt: 11, codePt: 18, metaPt: 11 }),
-  'sticky-76': single('sticky-76', 'Sticky note, 76 × 76 mm', 76, 76,
-    { qrMm: 22, padMm: 4, titleMaxPt: 20, titleMinPt: 9, codePt: 14, metaPt: 8.5 }),
-  'column-signs': { id: 'column-signs', kind: 'column-signs', label: 'Column signs (A4 landscape)', page: { wMm: A4.hMm, hMm: A4.wMm }, qrMm: 120 },
+  'a4-8': sheet('a4-8', 'A4, 8 cards (95 × 69.25 mm)', A4, 2, 4, 10, {
+    qrMm: 24,
+    padMm: 4,
+    titleMaxPt: 22,
+    titleMinPt: 10,
+    codePt: 15,
+    metaPt: 9
+  }),
+  'letter-6': sheet('letter-6', 'US Letter, 6 cards (3.75 × 3.33 in)', LETTER, 2, 3, INCH / 2, {
+    qrMm: 26,
+    padMm: 4.5,
+    titleMaxPt: 24,
+    titleMinPt: 10,
+    codePt: 16,
+    metaPt: 9.5
+  }),
+  'index-3x5': single('index-3x5', 'Index card, 5 × 3 in', 5 * INCH, 3 * INCH, {
+    qrMm: 28,
+    padMm: 5,
+    titleMaxPt: 26,
+    titleMinPt: 10,
+    codePt: 17,
+    metaPt: 10
+  }),
+  a6: single('a6', 'A6 card (105 × 148 mm)', 105, 148, { qrMm: 32, padMm: 6, titleMaxPt: 34, titleMinPt: 11, codePt: 18, metaPt: 11 }),
+  'sticky-76': single('sticky-76', 'Sticky note, 76 × 76 mm', 76, 76, {
+    qrMm: 22,
+    padMm: 4,
+    titleMaxPt: 20,
+    titleMinPt: 9,
+    codePt: 14,
+    metaPt: 8.5
+  }),
+  'column-signs': {
+    id: 'column-signs',
+    kind: 'column-signs',
+    label: 'Column signs (A4 landscape)',
+    page: { wMm: A4.hMm, hMm: A4.wMm },
+    qrMm: 120
+  },
   'board-sign': { id: 'board-sign', kind: 'board-sign', label: 'Board sign (A4)', page: A4, qrMm: 120 }
 };
 

@@ -16,17 +16,17 @@ import { ID_PATTERN, cardsInOrder, needsReprint, type BoardState, type Card, typ
 import { LAYOUTS, LAYOUT_IDS, isLayoutId, type LayoutId } from './layouts';
 
 export type Selection =
-  | { kind: 'all' }
-  | { kind: 'column'; columnId: ColumnId }
-  | { kind: 'cards'; cardIds: CardId[] }
-  | { kind: 'new' }
-  | { kind: 'reprint' };
+  { kind: 'all' } | { kind: 'column'; columnId: ColumnId } | { kind: 'cards'; cardIds: CardId[] } | { kind: 'new' } | { kind: 'reprint' };
 
 export type PrintRequestErrorCode = 'UNKNOWN_LAYOUT' | 'INVALID_SELECTION' | 'NOT_FOUND';
 
 /** The request itself is wrong: an unknown layout, a malformed selection, an id not on the board. */
 export class PrintRequestError extends Error {
-  constructor(readonly code: PrintRequestErrorCode, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly code: PrintRequestErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>
+  ) {
     super(message);
     this.name = 'PrintRequestError';
   }
@@ -69,7 +69,10 @@ export function parseSelection(text: string): Selection {
     return { kind: 'column', columnId: arg as ColumnId };
   }
   if (keyword === 'cards') {
-    const ids = (arg ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    const ids = (arg ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
     const bad = ids.find((id) => !ID_PATTERN.test(id));
     if (bad !== undefined) throw invalid(`"${clip(bad)}" is not a card id`);
     return { kind: 'cards', cardIds: [...new Set(ids)] as CardId[] };
@@ -84,7 +87,10 @@ export function selectCards(board: BoardState, selection: Selection): Card[] {
     case 'all':
       return nonEmpty(live(), 'the board has no cards');
     case 'new':
-      return nonEmpty(live().filter((c) => c.printedRevision === null), 'every card has been printed already');
+      return nonEmpty(
+        live().filter((c) => c.printedRevision === null),
+        'every card has been printed already'
+      );
     case 'reprint':
       return nonEmpty(live().filter(needsReprint), 'no printed card has changed since it was printed');
     case 'column': {
@@ -95,11 +101,18 @@ export function selectCards(board: BoardState, selection: Selection): Card[] {
     case 'cards': {
       const missing = selection.cardIds.filter((id) => !board.cards[id]);
       if (missing.length) {
-        throw new PrintRequestError('NOT_FOUND', `${missing.length === 1 ? 'A card is' : `${missing.length} cards are`} not on this board: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`, {
-          cardIds: missing
-        });
+        throw new PrintRequestError(
+          'NOT_FOUND',
+          `${missing.length === 1 ? 'A card is' : `${missing.length} cards are`} not on this board: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
+          {
+            cardIds: missing
+          }
+        );
       }
-      return nonEmpty(selection.cardIds.map((id) => board.cards[id]), 'no cards were chosen');
+      return nonEmpty(
+        selection.cardIds.map((id) => board.cards[id]),
+        'no cards were chosen'
+      );
     }
   }
 }
@@ -125,10 +138,14 @@ export function planPrint(board: BoardState, layoutText: string, selectionText =
   if (kind === 'column-signs') {
     if (selection.kind === 'all') return { layout, cards: [], columns: nonEmpty(board.columns, 'the board has no columns') };
     if (selection.kind === 'column') return { layout, cards: [], columns: [findColumn(board, selection.columnId)] };
-    throw new PrintRequestError('INVALID_SELECTION', 'Column signs are printed for "all" columns or one "column:<columnId>"', { selection: clip(selectionText) });
+    throw new PrintRequestError('INVALID_SELECTION', 'Column signs are printed for "all" columns or one "column:<columnId>"', {
+      selection: clip(selectionText)
+    });
   }
   if (selection.kind !== 'all') {
-    throw new PrintRequestError('INVALID_SELECTION', 'The board sign is one page per board: use the selection "all"', { selection: clip(selectionText) });
+    throw new PrintRequestError('INVALID_SELECTION', 'The board sign is one page per board: use the selection "all"', {
+      selection: clip(selectionText)
+    });
   }
   return { layout, cards: [], columns: [] };
 }

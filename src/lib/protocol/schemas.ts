@@ -46,24 +46,43 @@ export const projectFiguresSchema = z.strictObject({
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({
-    ...base, type: z.literal('createCard'), cardId: cardId.optional(), columnId: columnId.optional(),
-    override: z.boolean().optional(), title, description: fields.description.optional(),
-    assignee: fields.assignee.optional(), tags: fields.tags.optional(), due: fields.due.optional(),
-    estimate: fields.estimate.optional(), ...placement
+    ...base,
+    type: z.literal('createCard'),
+    cardId: cardId.optional(),
+    columnId: columnId.optional(),
+    override: z.boolean().optional(),
+    title,
+    description: fields.description.optional(),
+    assignee: fields.assignee.optional(),
+    tags: fields.tags.optional(),
+    due: fields.due.optional(),
+    estimate: fields.estimate.optional(),
+    ...placement
   }),
   z.strictObject({
-    ...base, type: z.literal('updateCard'), cardId,
+    ...base,
+    type: z.literal('updateCard'),
+    cardId,
     changes: z.strictObject({
-      title: title.optional(), description: fields.description.optional(), assignee: fields.assignee.optional(),
-      tags: fields.tags.optional(), due: fields.due.optional(), estimate: fields.estimate.optional()
+      title: title.optional(),
+      description: fields.description.optional(),
+      assignee: fields.assignee.optional(),
+      tags: fields.tags.optional(),
+      due: fields.due.optional(),
+      estimate: fields.estimate.optional()
     })
   }),
   z.strictObject({ ...base, type: z.literal('archiveCard'), cardId }),
   z.strictObject({ ...base, type: z.literal('restoreCard'), cardId, toColumnId: columnId.optional(), override: z.boolean().optional() }),
   z.strictObject({ ...base, type: z.literal('moveCard'), cardId, toColumnId: columnId, override: z.boolean().optional(), ...placement }),
   z.strictObject({
-    ...base, type: z.literal('addColumn'), columnId: columnId.optional(), name: z.string().max(LIMITS.columnName),
-    wipLimit: wipLimit.optional(), wipHard: z.boolean().optional(), index: z.number().int().min(0).max(LIMITS.columns).optional(),
+    ...base,
+    type: z.literal('addColumn'),
+    columnId: columnId.optional(),
+    name: z.string().max(LIMITS.columnName),
+    wipLimit: wipLimit.optional(),
+    wipHard: z.boolean().optional(),
+    index: z.number().int().min(0).max(LIMITS.columns).optional(),
     stage: stageSchema.optional()
   }),
   z.strictObject({ ...base, type: z.literal('renameColumn'), columnId, name: z.string().max(LIMITS.columnName) }),
@@ -112,11 +131,13 @@ export function parseCommandMessage(input: unknown) {
 export const createBoardSchema = z.strictObject({
   name: z.string().min(1, 'a board needs a name').max(LIMITS.boardName),
   columns: z
-    .array(z.strictObject({
-      name: z.string().min(1).max(LIMITS.columnName),
-      wipLimit: wipLimit.optional(),
-      wipHard: z.boolean().optional()
-    }))
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(LIMITS.columnName),
+        wipLimit: wipLimit.optional(),
+        wipHard: z.boolean().optional()
+      })
+    )
     .max(LIMITS.columns)
     .optional()
 });

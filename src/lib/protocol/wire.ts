@@ -10,14 +10,11 @@ export interface ApiError {
   details?: Record<string, unknown>;
 }
 
-export type CommandResult =
-  | { ok: true; revision: number; events: BoardEvent[] }
-  | { ok: false; error: ApiError };
+export type CommandResult = { ok: true; revision: number; events: BoardEvent[] } | { ok: false; error: ApiError };
 
 export type JoinResult =
   /** `protocol`: the server's PROTOCOL_VERSION (absent from servers older than it). */
-  | { ok: true; revision: number; viewers: number; protocol?: number }
-  | { ok: false; error: ApiError };
+  { ok: true; revision: number; viewers: number; protocol?: number } | { ok: false; error: ApiError };
 
 /**
  * The version of what travels over the socket (event and command types and their fields). A

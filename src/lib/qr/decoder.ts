@@ -261,7 +261,9 @@ function plausibleQuad(c: Corners): boolean {
   let sign = 0;
   const sides: number[] = [];
   for (let i = 0; i < 4; i++) {
-    const a = c[i], b = c[(i + 1) % 4], d = c[(i + 2) % 4];
+    const a = c[i],
+      b = c[(i + 1) % 4],
+      d = c[(i + 2) % 4];
     const cross = (b.x - a.x) * (d.y - b.y) - (b.y - a.y) * (d.x - b.x);
     if (cross === 0 || (sign !== 0 && Math.sign(cross) !== sign)) return false;
     sign = Math.sign(cross);
@@ -320,10 +322,14 @@ function planeToRgba(plane: Plane): RgbaImage {
 
 /** Half size by 2×2 averaging (also smooths sensor noise, which is what helps jsQR). */
 function half(p: Plane): Plane {
-  const width = p.width >> 1, height = p.height >> 1, src = p.grey, w = p.width;
+  const width = p.width >> 1,
+    height = p.height >> 1,
+    src = p.grey,
+    w = p.width;
   const grey = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const r0 = 2 * y * w, r1 = r0 + w;
+    const r0 = 2 * y * w,
+      r1 = r0 + w;
     for (let x = 0; x < width; x++) {
       const c = 2 * x;
       grey[y * width + x] = (src[r0 + c] + src[r0 + c + 1] + src[r1 + c] + src[r1 + c + 1] + 2) >> 2;
@@ -334,12 +340,22 @@ function half(p: Plane): Plane {
 
 /** Double size, bilinear: gives the detectors more pixels per module on small codes. */
 function double(p: Plane): Plane {
-  const width = p.width * 2, height = p.height * 2, src = p.grey, w = p.width, h = p.height;
+  const width = p.width * 2,
+    height = p.height * 2,
+    src = p.grey,
+    w = p.width,
+    h = p.height;
   const grey = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const fy = Math.max(0, (y + 0.5) / 2 - 0.5), y0 = Math.min(h - 1, Math.floor(fy)), y1 = Math.min(h - 1, y0 + 1), ty = fy - y0;
+    const fy = Math.max(0, (y + 0.5) / 2 - 0.5),
+      y0 = Math.min(h - 1, Math.floor(fy)),
+      y1 = Math.min(h - 1, y0 + 1),
+      ty = fy - y0;
     for (let x = 0; x < width; x++) {
-      const fx = Math.max(0, (x + 0.5) / 2 - 0.5), x0 = Math.min(w - 1, Math.floor(fx)), x1 = Math.min(w - 1, x0 + 1), tx = fx - x0;
+      const fx = Math.max(0, (x + 0.5) / 2 - 0.5),
+        x0 = Math.min(w - 1, Math.floor(fx)),
+        x1 = Math.min(w - 1, x0 + 1),
+        tx = fx - x0;
       const top = src[y0 * w + x0] * (1 - tx) + src[y0 * w + x1] * tx;
       const bottom = src[y1 * w + x0] * (1 - tx) + src[y1 * w + x1] * tx;
       grey[y * width + x] = top * (1 - ty) + bottom * ty + 0.5;
@@ -356,10 +372,20 @@ function invertGrey(grey: Uint8Array): Uint8Array {
 
 /** Maps the 1st–99th percentile to 0–255: lifts dim, low-contrast shots. */
 function stretchContrast(grey: Uint8Array): Uint8Array {
-  const hist = histogram(grey), n = grey.length;
-  let lo = 0, hi = 255;
-  for (let i = 0, c = 0; i < 256; i++) if ((c += hist[i]) >= n * 0.01) { lo = i; break; }
-  for (let i = 255, c = 0; i >= 0; i--) if ((c += hist[i]) >= n * 0.01) { hi = i; break; }
+  const hist = histogram(grey),
+    n = grey.length;
+  let lo = 0,
+    hi = 255;
+  for (let i = 0, c = 0; i < 256; i++)
+    if ((c += hist[i]) >= n * 0.01) {
+      lo = i;
+      break;
+    }
+  for (let i = 255, c = 0; i >= 0; i--)
+    if ((c += hist[i]) >= n * 0.01) {
+      hi = i;
+      break;
+    }
   const out = new Uint8Array(n);
   if (hi <= lo) return out.fill(grey[0] ?? 0);
   const s = 255 / (hi - lo);
@@ -375,11 +401,13 @@ function histogram(grey: Uint8Array): Uint32Array {
 
 /** Separable box blur of radius r (edges clamp the window). */
 function boxBlur(grey: Uint8Array, w: number, h: number, r: number): Float32Array {
-  const tmp = new Float32Array(w * h), out = new Float32Array(w * h);
+  const tmp = new Float32Array(w * h),
+    out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {
-      const a = Math.max(0, x - r), b = Math.min(w - 1, x + r);
+      const a = Math.max(0, x - r),
+        b = Math.min(w - 1, x + r);
       let s = 0;
       for (let k = a; k <= b; k++) s += grey[row + k];
       tmp[row + x] = s / (b - a + 1);
@@ -387,7 +415,8 @@ function boxBlur(grey: Uint8Array, w: number, h: number, r: number): Float32Arra
   }
   for (let x = 0; x < w; x++) {
     for (let y = 0; y < h; y++) {
-      const a = Math.max(0, y - r), b = Math.min(h - 1, y + r);
+      const a = Math.max(0, y - r),
+        b = Math.min(h - 1, y + r);
       let s = 0;
       for (let k = a; k <= b; k++) s += tmp[k * w + x];
       out[y * w + x] = s / (b - a + 1);
@@ -432,7 +461,10 @@ function regrid(plane: Plane, corners: Corners, version: number, k: number): Mod
   const sample = (p: Point) => bilinear(grey, width, height, p.x, p.y);
 
   // Threshold halfway between the known dark and light modules, as first sampled.
-  let dark = 0, darkN = 0, light = 0, lightN = 0;
+  let dark = 0,
+    darkN = 0,
+    light = 0,
+    lightN = 0;
   for (let i = 0; i < n * n; i++) {
     if (known[i] === 1) {
       dark += sample(base[i]);
@@ -445,17 +477,23 @@ function regrid(plane: Plane, corners: Corners, version: number, k: number): Mod
   const threshold = (dark / darkN + light / lightN) / 2;
 
   const side = k + 1;
-  const dx = new Float64Array(side * side), dy = new Float64Array(side * side);
+  const dx = new Float64Array(side * side),
+    dy = new Float64Array(side * side);
   // Each module's offset is the bilinear blend of its cell's four control points.
   const cellOf = (i: number) => {
-    const u = (((i % n) + 0.5) / n) * k, v = ((Math.floor(i / n) + 0.5) / n) * k;
-    const u0 = Math.min(k - 1, Math.floor(u)), v0 = Math.min(k - 1, Math.floor(v));
+    const u = (((i % n) + 0.5) / n) * k,
+      v = ((Math.floor(i / n) + 0.5) / n) * k;
+    const u0 = Math.min(k - 1, Math.floor(u)),
+      v0 = Math.min(k - 1, Math.floor(v));
     return { j: v0 * side + u0, tu: u - u0, tv: v - v0 };
   };
   const cells = Array.from({ length: n * n }, (_, i) => cellOf(i));
   const position = (i: number): Point => {
     const { j, tu, tv } = cells[i];
-    const w00 = (1 - tu) * (1 - tv), w10 = tu * (1 - tv), w01 = (1 - tu) * tv, w11 = tu * tv;
+    const w00 = (1 - tu) * (1 - tv),
+      w10 = tu * (1 - tv),
+      w01 = (1 - tu) * tv,
+      w11 = tu * tv;
     return {
       x: base[i].x + dx[j] * w00 + dx[j + 1] * w10 + dx[j + side] * w01 + dx[j + side + 1] * w11,
       y: base[i].y + dy[j] * w00 + dy[j + 1] * w10 + dy[j + side] * w01 + dy[j + side + 1] * w11
@@ -478,11 +516,15 @@ function regrid(plane: Plane, corners: Corners, version: number, k: number): Mod
 
   // Search up to half a module each way, in eighths of a module.
   const moduleSize = diagonal(corners) / Math.SQRT2 / n;
-  const step = moduleSize / 8, reach = 4;
+  const step = moduleSize / 8,
+    reach = 4;
   for (let pass = 0; pass < 3; pass++) {
     for (let j = 0; j < side * side; j++) {
-      const x0 = dx[j], y0 = dy[j];
-      let best = score(touched[j]), bx = x0, by = y0;
+      const x0 = dx[j],
+        y0 = dy[j];
+      let best = score(touched[j]),
+        bx = x0,
+        by = y0;
       for (let a = -reach; a <= reach; a++) {
         for (let b = -reach; b <= reach; b++) {
           if (a === 0 && b === 0) continue;
@@ -508,7 +550,11 @@ function knownModules(version: number): Int8Array {
   const set = (r: number, c: number, dark: boolean) => {
     if (r >= 0 && c >= 0 && r < n && c < n) known[r * n + c] = dark ? 1 : 0;
   };
-  for (const [r0, c0] of [[0, 0], [0, n - 7], [n - 7, 0]]) {
+  for (const [r0, c0] of [
+    [0, 0],
+    [0, n - 7],
+    [n - 7, 0]
+  ]) {
     for (let r = -1; r <= 7; r++) {
       for (let c = -1; c <= 7; c++) {
         const ring = Math.max(Math.abs(r - 3), Math.abs(c - 3)); // 0..3 inside, 4 = separator
@@ -531,7 +577,9 @@ function knownModules(version: number): Int8Array {
 
 /** Draws a symbol at 4 px per module with a 4-module quiet zone. */
 function renderSymbol({ size, modules }: ModuleGrid): RgbaImage {
-  const m = 4, quiet = 4, side = (size + 2 * quiet) * m;
+  const m = 4,
+    quiet = 4,
+    side = (size + 2 * quiet) * m;
   const data = new Uint8ClampedArray(side * side * 4).fill(255);
   for (let r = 0; r < size; r++) {
     for (let c = 0; c < size; c++) {
@@ -550,13 +598,21 @@ function renderSymbol({ size, modules }: ModuleGrid): RgbaImage {
 
 /** The perspective map from the unit square (u right, v down) onto the corners. */
 function squareToQuad([p0, p1, p2, p3]: Corners): (u: number, v: number) => Point {
-  const dx1 = p1.x - p2.x, dx2 = p3.x - p2.x, dx3 = p0.x - p1.x + p2.x - p3.x;
-  const dy1 = p1.y - p2.y, dy2 = p3.y - p2.y, dy3 = p0.y - p1.y + p2.y - p3.y;
+  const dx1 = p1.x - p2.x,
+    dx2 = p3.x - p2.x,
+    dx3 = p0.x - p1.x + p2.x - p3.x;
+  const dy1 = p1.y - p2.y,
+    dy2 = p3.y - p2.y,
+    dy3 = p0.y - p1.y + p2.y - p3.y;
   const den = dx1 * dy2 - dx2 * dy1;
   const g = den === 0 ? 0 : (dx3 * dy2 - dx2 * dy3) / den;
   const h = den === 0 ? 0 : (dx1 * dy3 - dx3 * dy1) / den;
-  const a = p1.x - p0.x + g * p1.x, b = p3.x - p0.x + h * p3.x, c = p0.x;
-  const d = p1.y - p0.y + g * p1.y, e = p3.y - p0.y + h * p3.y, f = p0.y;
+  const a = p1.x - p0.x + g * p1.x,
+    b = p3.x - p0.x + h * p3.x,
+    c = p0.x;
+  const d = p1.y - p0.y + g * p1.y,
+    e = p3.y - p0.y + h * p3.y,
+    f = p0.y;
   return (u, v) => {
     const z = g * u + h * v + 1;
     return { x: (a * u + b * v + c) / z, y: (d * u + e * v + f) / z };
@@ -564,8 +620,13 @@ function squareToQuad([p0, p1, p2, p3]: Corners): (u: number, v: number) => Poin
 }
 
 function bilinear(grey: Uint8Array, w: number, h: number, x: number, y: number): number {
-  const cx = Math.min(w - 1.001, Math.max(0, x)), cy = Math.min(h - 1.001, Math.max(0, y));
-  const x0 = Math.floor(cx), y0 = Math.floor(cy), tx = cx - x0, ty = cy - y0, i = y0 * w + x0;
+  const cx = Math.min(w - 1.001, Math.max(0, x)),
+    cy = Math.min(h - 1.001, Math.max(0, y));
+  const x0 = Math.floor(cx),
+    y0 = Math.floor(cy),
+    tx = cx - x0,
+    ty = cy - y0,
+    i = y0 * w + x0;
   const top = grey[i] + (grey[i + 1] - grey[i]) * tx;
   const bottom = grey[i + w] + (grey[i + w + 1] - grey[i + w]) * tx;
   return top + (bottom - top) * ty;

@@ -21,7 +21,8 @@ const decoder = createDecoder({
     try {
       await prepareZXingModule({
         overrides: {
-          locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? new URL(wasmUrl, scope.location.href).href : prefix + path)
+          locateFile: (path: string, prefix: string) =>
+            path.endsWith('.wasm') ? new URL(wasmUrl, scope.location.href).href : prefix + path
         },
         fireImmediately: true
       });

@@ -56,7 +56,11 @@ export function describeWalk(column: Pick<ColumnView, 'name'>): Message {
 }
 
 export function describeNeedCard(column: Pick<ColumnView, 'name'>, mode: Mode): Message {
-  return { tone: 'warn', title: column.name, detail: mode === 'tap' ? 'Scan a card first, then tap a column' : 'Scan a card first, then this sign' };
+  return {
+    tone: 'warn',
+    title: column.name,
+    detail: mode === 'tap' ? 'Scan a card first, then tap a column' : 'Scan a card first, then this sign'
+  };
 }
 
 export function describeNeedColumn(card: Card): Message {
@@ -75,14 +79,20 @@ export function describePlan(plan: MovePlan, columns: readonly ColumnView[]): Me
   const [first] = plan.moves;
   if (!first) {
     if (plan.already.length === 1 && notes.length === 1) return { tone: 'info', title: plan.already[0].title, detail: `Already in ${to}` };
-    return notes.length ? { tone: plan.blocked.length ? 'error' : 'info', title: `Nothing moved to ${to}`, detail: notes.join(' · ') } : null;
+    return notes.length
+      ? { tone: plan.blocked.length ? 'error' : 'info', title: `Nothing moved to ${to}`, detail: notes.join(' · ') }
+      : null;
   }
   if (plan.moves.length === 1) {
     return { tone: 'ok', title: first.card.title, detail: [`${name(first.fromColumnId)} → ${to}`, ...notes].join(' · ') };
   }
   const froms = [...new Set(plan.moves.map((m) => name(m.fromColumnId)))];
   const from = froms.length === 1 ? `${froms[0]} → ${to}` : `→ ${to}`;
-  return { tone: 'ok', title: `${plan.moves.length} cards ${from}`, detail: [titles(plan.moves.map((m) => m.card.title)), ...notes].join(' · ') };
+  return {
+    tone: 'ok',
+    title: `${plan.moves.length} cards ${from}`,
+    detail: [titles(plan.moves.map((m) => m.card.title)), ...notes].join(' · ')
+  };
 }
 
 export interface WipQuestion {
@@ -145,7 +155,9 @@ export function describeUndo(moved: string[], skipped: number, columns: string[]
   if (moved.length === 0) return { tone: 'warn', title: 'Nothing undone', detail: 'Someone moved the cards on since your scan' };
   const back = [...new Set(columns)];
   const title = moved.length === 1 ? `Undone: ${moved[0]}` : `Undone: ${count(moved.length, 'card')}`;
-  const detail = [back.length === 1 ? `Back in ${back[0]}` : 'Back where they were', skipped ? `${skipped} moved on since, left there` : ''].filter(Boolean).join(' · ');
+  const detail = [back.length === 1 ? `Back in ${back[0]}` : 'Back where they were', skipped ? `${skipped} moved on since, left there` : '']
+    .filter(Boolean)
+    .join(' · ');
   return { tone: 'info', title, detail };
 }
 

@@ -37,7 +37,10 @@ export function browserFeedback(): Feedback {
     audio = Ctor ? new Ctor() : null;
     return audio;
   };
-  const unlock = () => void context()?.resume().catch(() => undefined);
+  const unlock = () =>
+    void context()
+      ?.resume()
+      .catch(() => undefined);
   window.addEventListener('pointerdown', unlock, { capture: true });
 
   const feedback: Feedback = {

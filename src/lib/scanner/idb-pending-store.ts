@@ -54,9 +54,11 @@ export async function openIdbPendingStore(boardId: string): Promise<PendingStore
       // Plain copies: what SyncClient hands over may hold objects it keeps changing.
       const snapshot: PendingCommand[] = JSON.parse(JSON.stringify(pending)) as PendingCommand[];
       cached = snapshot;
-      chain = chain.then(() => write(db, boardId, snapshot)).catch(() => {
-        // Quota or a closed database: the queue still lives in memory while the page is open.
-      });
+      chain = chain
+        .then(() => write(db, boardId, snapshot))
+        .catch(() => {
+          // Quota or a closed database: the queue still lives in memory while the page is open.
+        });
     }
   };
 }

@@ -16,7 +16,7 @@ export function qrPath(text: string): QrPath {
   const size = modules.size;
   let d = '';
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; ) {
+    for (let x = 0; x < size;) {
       if (!modules.get(y, x)) {
         x++;
         continue;

@@ -19,5 +19,7 @@ export function scannerUrl(origin: string, boardId: string): string {
 /** Whether phones cannot reach this origin (it names this computer only). */
 export function isLocalOnly(origin: string): boolean {
   const { hostname } = new URL(origin);
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || hostname === '0.0.0.0' || /^127\./.test(hostname);
+  return (
+    hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || hostname === '0.0.0.0' || /^127\./.test(hostname)
+  );
 }

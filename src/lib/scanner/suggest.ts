@@ -17,7 +17,10 @@ const MAX = 8;
 
 /** Case and accents do not matter: "resume" finds "Résumé". */
 function fold(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** Crockford look-alikes, as normaliseCode reads them: o → 0, i and l → 1. */

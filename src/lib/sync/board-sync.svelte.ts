@@ -48,10 +48,7 @@ export interface Notice {
 	action?: { label: string; run: () => void; possible?: (board: BoardState) => boolean };
 }
 
-export type RunResult =
-	| { ok: true }
-	| { ok: false; cancelled: true }
-	| { ok: false; cancelled: false; code: string; message: string };
+export type RunResult = { ok: true } | { ok: false; cancelled: true } | { ok: false; cancelled: false; code: string; message: string };
 
 /** Asks the person whether to go past a soft WIP limit. */
 export type ConfirmWip = (error: ApiError) => Promise<boolean>;
@@ -197,7 +194,9 @@ export class BoardSync {
 		this.gesture = kind;
 		const card = cardId ? this.#view().cards[cardId as CardId] : undefined;
 		this.refusing = new Set(
-			card ? this.columns.filter((c) => c.id !== card.columnId && c.wipHard && c.wipLimit !== null && c.count >= c.wipLimit).map((c) => c.id) : []
+			card
+				? this.columns.filter((c) => c.id !== card.columnId && c.wipHard && c.wipLimit !== null && c.count >= c.wipLimit).map((c) => c.id)
+				: []
 		);
 	}
 
@@ -348,8 +347,6 @@ function neighbours(items: readonly Card[], index: number): { afterCardId?: Card
 	const below = items[index + 1];
 	return { ...(above ? { afterCardId: above.id } : {}), ...(below ? { beforeCardId: below.id } : {}) };
 }
-
-
 
 /** A refused move can still be made: its card is live and not already in that column (someone may have moved it meanwhile). */
 function stillToMove(view: BoardState, command: Command): boolean {

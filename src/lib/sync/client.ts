@@ -10,7 +10,15 @@
  */
 import type { Socket } from 'socket.io-client';
 import type { BoardEvent, BoardState, Command, OpId, Source } from '../domain';
-import { PROTOCOL_VERSION, type ApiError, type ClientToServer, type CommandResult, type JoinResult, type Presence, type ServerToClient } from '../protocol';
+import {
+  PROTOCOL_VERSION,
+  type ApiError,
+  type ClientToServer,
+  type CommandResult,
+  type JoinResult,
+  type Presence,
+  type ServerToClient
+} from '../protocol';
 import { remoteTouches, SyncCore, type PendingCommand } from './core';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -26,9 +34,7 @@ export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline
  */
 export type RevokeReason = 'board' | 'session' | 'outdated' | 'connections';
 
-export type DispatchResult =
-  | { ok: true; revision: number; events: BoardEvent[] }
-  | { ok: false; error: ApiError; local: boolean };
+export type DispatchResult = { ok: true; revision: number; events: BoardEvent[] } | { ok: false; error: ApiError; local: boolean };
 
 export interface PendingStore {
   load(boardId: string): PendingCommand[];
@@ -159,7 +165,9 @@ export class SyncClient {
   dispatch(command: Command, source: Source, baseRevision?: number): Promise<DispatchResult> {
     const rejection = this.core.check(command);
     if (rejection) {
-      const error: ApiError = rejection.details ? { code: rejection.code, message: rejection.message, details: rejection.details } : { code: rejection.code, message: rejection.message };
+      const error: ApiError = rejection.details
+        ? { code: rejection.code, message: rejection.message, details: rejection.details }
+        : { code: rejection.code, message: rejection.message };
       return Promise.resolve({ ok: false, error, local: true });
     }
     const pending: PendingCommand = { boardId: this.boardId, command, source, baseRevision, queuedAt: new Date().toISOString() };
@@ -206,7 +214,12 @@ export class SyncClient {
     const opId = p.command.opId;
     if (this.#inflight.has(opId)) return;
     this.#inflight.add(opId);
-    const message = { boardId: p.boardId, ...p.command, source: p.source, ...(p.baseRevision !== undefined ? { baseRevision: p.baseRevision } : {}) };
+    const message = {
+      boardId: p.boardId,
+      ...p.command,
+      source: p.source,
+      ...(p.baseRevision !== undefined ? { baseRevision: p.baseRevision } : {})
+    };
     this.#socket.timeout(this.#opts.ackTimeoutMs ?? 15_000).emit('board:command', message, (err: Error | null, r: CommandResult) => {
       if (err) {
         // No answer in time: the connection is probably gone. Keep it queued; it is resent
@@ -279,14 +292,16 @@ export class SyncClient {
   #catchUp(): void {
     if (this.#catchingUp || !this.#joined) return;
     this.#catchingUp = true;
-    this.#socket.timeout(15_000).emit('board:events-since', { boardId: this.boardId, since: this.core.revision }, (err: Error | null, r) => {
-      this.#catchingUp = false;
-      if (!err && r.ok) {
-        this.#receive(r.events);
-        return;
-      }
-      this.#socket.emit('board:join', { boardId: this.boardId }, () => {});
-    });
+    this.#socket
+      .timeout(15_000)
+      .emit('board:events-since', { boardId: this.boardId, since: this.core.revision }, (err: Error | null, r) => {
+        this.#catchingUp = false;
+        if (!err && r.ok) {
+          this.#receive(r.events);
+          return;
+        }
+        this.#socket.emit('board:join', { boardId: this.boardId }, () => {});
+      });
   }
 
   #persist(): void {

@@ -147,7 +147,15 @@ export class SyncCore {
       const d = decide(view, p.command, optimisticContext);
       if (!d.ok) continue;
       for (const body of d.events) {
-        evolve(view, { ...body, boardId: view.id, revision: view.revision + 1, at: p.queuedAt, source: p.source, actor: LOCAL, opId: p.command.opId } as BoardEvent);
+        evolve(view, {
+          ...body,
+          boardId: view.id,
+          revision: view.revision + 1,
+          at: p.queuedAt,
+          source: p.source,
+          actor: LOCAL,
+          opId: p.command.opId
+        } as BoardEvent);
       }
     }
     return view;

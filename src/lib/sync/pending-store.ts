@@ -12,31 +12,31 @@ import type { PendingStore } from './client';
 const PREFIX = 'kanbridge:pending:';
 
 export function localPendingStore(storage: Storage = localStorage): PendingStore {
-	return {
-		load(boardId) {
-			try {
-				const raw: unknown = JSON.parse(storage.getItem(PREFIX + boardId) ?? '[]');
-				return Array.isArray(raw) ? raw.filter((p) => isPending(p, boardId)) : [];
-			} catch {
-				return [];
-			}
-		},
-		save(boardId, pending) {
-			try {
-				if (pending.length === 0) storage.removeItem(PREFIX + boardId);
-				else storage.setItem(PREFIX + boardId, JSON.stringify(pending));
-			} catch {
-				// Quota or private mode: the queue still lives in memory while the tab is open.
-			}
-		}
-	};
+  return {
+    load(boardId) {
+      try {
+        const raw: unknown = JSON.parse(storage.getItem(PREFIX + boardId) ?? '[]');
+        return Array.isArray(raw) ? raw.filter((p) => isPending(p, boardId)) : [];
+      } catch {
+        return [];
+      }
+    },
+    save(boardId, pending) {
+      try {
+        if (pending.length === 0) storage.removeItem(PREFIX + boardId);
+        else storage.setItem(PREFIX + boardId, JSON.stringify(pending));
+      } catch {
+        // Quota or private mode: the queue still lives in memory while the tab is open.
+      }
+    }
+  };
 }
 
 export function isPending(p: unknown, boardId: string): p is PendingCommand {
-	if (typeof p !== 'object' || p === null) return false;
-	const { boardId: b, command, source, queuedAt } = p as Record<string, unknown>;
-	if (b !== boardId || typeof source !== 'string' || typeof queuedAt !== 'string') return false;
-	if (typeof command !== 'object' || command === null) return false;
-	const { type, opId } = command as Record<string, unknown>;
-	return typeof type === 'string' && typeof opId === 'string';
+  if (typeof p !== 'object' || p === null) return false;
+  const { boardId: b, command, source, queuedAt } = p as Record<string, unknown>;
+  if (b !== boardId || typeof source !== 'string' || typeof queuedAt !== 'string') return false;
+  if (typeof command !== 'object' || command === null) return false;
+  const { type, opId } = command as Record<string, unknown>;
+  return typeof type === 'string' && typeof opId === 'string';
 }

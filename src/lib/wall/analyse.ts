@@ -55,7 +55,9 @@ export function analyseWall(state: BoardState, detections: readonly Detection[])
 
   // Cards of this board seen more than once cannot be placed: which copy is the real one?
   const sightings = new Map<CardId, number>();
-  for (const f of found) if (f.identity.kind === 'card' && !('foreign' in f.identity)) sightings.set(f.identity.cardId, (sightings.get(f.identity.cardId) ?? 0) + 1);
+  for (const f of found)
+    if (f.identity.kind === 'card' && !('foreign' in f.identity))
+      sightings.set(f.identity.cardId, (sightings.get(f.identity.cardId) ?? 0) + 1);
 
   const notes = new Map<number, string>();
   const inLane = new Map<ColumnId, { item: number; x: number; y: number }[]>();
@@ -80,7 +82,10 @@ export function analyseWall(state: BoardState, detections: readonly Detection[])
     const members = inLane.get(column.id);
     if (!members) continue;
     const ordered = readingOrder(members, codeHeight);
-    wallLanes.set(column.id, ordered.map((i) => cardIdOf(found[i])));
+    wallLanes.set(
+      column.id,
+      ordered.map((i) => cardIdOf(found[i]))
+    );
     ordered.forEach((i, index) => cards.push({ cardId: cardIdOf(found[i]), code: codeOf(found[i]), columnId: column.id, index }));
   }
   const { moves, staying } = planMoves(state, wallLanes);
@@ -97,7 +102,13 @@ export function analyseWall(state: BoardState, detections: readonly Detection[])
   const seenCards = new Set(found.flatMap((f) => (f.identity.kind === 'card' && !('foreign' in f.identity) ? [f.identity.cardId] : [])));
   const notSeen = state.columns.flatMap((c) => (state.order[c.id] ?? []).filter((id) => !seenCards.has(id)));
   return {
-    codes, columns: seenColumns, cards, notSeen, plan: moves, lanes: wallLanes, staying,
+    codes,
+    columns: seenColumns,
+    cards,
+    notSeen,
+    plan: moves,
+    lanes: wallLanes,
+    staying,
     ownCodes: found.filter((f) => isOwn(f.identity)).length
   };
 }
@@ -108,13 +119,20 @@ function foundCode(f: Classified, note: string | undefined, moves: Map<CardId, P
   if (id.kind === 'unknown') return { ...base, kind: 'unknown', code: null, status: 'unknown', note: 'Not a Kanbridge code' };
   if ('foreign' in id) return { ...base, kind: id.kind, code: id.code, status: 'foreign', note: FOREIGN[id.kind] };
   if (id.kind === 'board') return { ...base, kind: 'board', code: id.code, status: 'agrees', note: "This board's sign" };
-  if (id.kind === 'column') return { ...base, kind: 'column', code: id.code, status: 'agrees', columnId: id.columnId, note: columnName.get(id.columnId) };
+  if (id.kind === 'column')
+    return { ...base, kind: 'column', code: id.code, status: 'agrees', columnId: id.columnId, note: columnName.get(id.columnId) };
   if (note) return { ...base, kind: 'card', code: id.code, status: 'unplaced', cardId: id.cardId, note };
   const move = moves.get(id.cardId);
   if (!move) return { ...base, kind: 'card', code: id.code, status: 'agrees', cardId: id.cardId };
-  const from = columnName.get(move.fromColumnId), to = columnName.get(move.toColumnId);
+  const from = columnName.get(move.fromColumnId),
+    to = columnName.get(move.toColumnId);
   return {
-    ...base, kind: 'card', code: id.code, status: 'moves', cardId: id.cardId, columnId: move.toColumnId,
+    ...base,
+    kind: 'card',
+    code: id.code,
+    status: 'moves',
+    cardId: id.cardId,
+    columnId: move.toColumnId,
     note: move.fromColumnId === move.toColumnId ? `Reorder in ${to}` : `${from} → ${to}`
   };
 }
@@ -138,7 +156,8 @@ function codeOf(f: Classified): Code {
 /** A code's place on the wall: centre, extent across and height. */
 function wallPlace(toWall: Parameters<typeof apply>[0], corners: Corners): WallPlace {
   const pts = corners.map((p) => apply(toWall, p));
-  const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
+  const xs = pts.map((p) => p.x),
+    ys = pts.map((p) => p.y);
   return {
     x: xs.reduce((a, b) => a + b, 0) / 4,
     y: ys.reduce((a, b) => a + b, 0) / 4,

@@ -65,8 +65,14 @@ export function wallFrame(quads: readonly Corners[]): WallFrame {
   let vRight: Vec3 = [rightMean.x, rightMean.y, 0];
   let perspective = false;
   if (local.length >= MIN_CODES_FOR_PERSPECTIVE) {
-    const fitUp = vanishingPoint(local.map((c) => ({ at: c.centre, dir: c.up })), vUp);
-    const fitRight = vanishingPoint(local.map((c) => ({ at: c.centre, dir: c.right })), vRight);
+    const fitUp = vanishingPoint(
+      local.map((c) => ({ at: c.centre, dir: c.up })),
+      vUp
+    );
+    const fitRight = vanishingPoint(
+      local.map((c) => ({ at: c.centre, dir: c.right })),
+      vRight
+    );
     if (believable(fitUp) && believable(fitRight)) {
       vUp = fitUp;
       vRight = fitRight;
@@ -89,8 +95,18 @@ export function wallFrame(quads: readonly Corners[]): WallFrame {
   }
   // After rectification both vanishing points are at infinity: their directions are the
   // wall's axes. Orient them like the codes (up is up, right is right).
-  const down = orient({ x: -vUp[0], y: -vUp[1] }, local.map((c) => ({ x: -c.up.x, y: -c.up.y })), rectify, local.map((c) => c.centre));
-  const across = orient({ x: vRight[0], y: vRight[1] }, local.map((c) => c.right), rectify, local.map((c) => c.centre));
+  const down = orient(
+    { x: -vUp[0], y: -vUp[1] },
+    local.map((c) => ({ x: -c.up.x, y: -c.up.y })),
+    rectify,
+    local.map((c) => c.centre)
+  );
+  const across = orient(
+    { x: vRight[0], y: vRight[1] },
+    local.map((c) => c.right),
+    rectify,
+    local.map((c) => c.centre)
+  );
   // Wall coordinates (a, b) solve q = a·across + b·down.
   const det = across.x * down.y - down.x * across.y;
   const toAxes: Mat3 = [down.y / det, -down.x / det, 0, -across.y / det, across.x / det, 0, 0, 0, 1];
@@ -106,7 +122,8 @@ function unit(p: Point): Point {
 function meanAxis(dirs: Point[]): Point {
   // Average in doubled-angle space, so opposite directions agree on the axis, then pick the
   // sign most of the codes share.
-  let c = 0, s = 0;
+  let c = 0,
+    s = 0;
   for (const d of dirs) {
     const a = 2 * Math.atan2(d.y, d.x);
     c += Math.cos(a);
@@ -150,7 +167,8 @@ function believable(v: Vec3): boolean {
 function orient(axis: Point, dirs: Point[], rectify: Mat3, at: Point[]): Point {
   let votes = 0;
   dirs.forEach((d, i) => {
-    const a = apply(rectify, at[i]), b = apply(rectify, { x: at[i].x + 0.01 * d.x, y: at[i].y + 0.01 * d.y });
+    const a = apply(rectify, at[i]),
+      b = apply(rectify, { x: at[i].x + 0.01 * d.x, y: at[i].y + 0.01 * d.y });
     votes += Math.sign((b.x - a.x) * axis.x + (b.y - a.y) * axis.y);
   });
   const n = Math.hypot(axis.x, axis.y) || 1;

@@ -26,14 +26,22 @@ export function multiply(a: Mat3, b: Mat3): Mat3 {
 
 export function invert(m: Mat3): Mat3 {
   const [a, b, c, d, e, f, g, h, i] = m;
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   if (det === 0 || !Number.isFinite(det)) throw new RangeError('the transform is singular');
   const k = 1 / det;
   return [
-    A * k, -(b * i - c * h) * k, (b * f - c * e) * k,
-    B * k, (a * i - c * g) * k, -(a * f - c * d) * k,
-    C * k, -(a * h - b * g) * k, (a * e - b * d) * k
+    A * k,
+    -(b * i - c * h) * k,
+    (b * f - c * e) * k,
+    B * k,
+    (a * i - c * g) * k,
+    -(a * f - c * d) * k,
+    C * k,
+    -(a * h - b * g) * k,
+    (a * e - b * d) * k
   ];
 }
 
@@ -49,7 +57,8 @@ export function fromPoints(from: readonly Point[], to: readonly Point[]): Mat3 {
   if (from.length !== 4 || to.length !== 4) throw new RangeError('a homography needs exactly four point pairs');
   const rows: number[][] = [];
   for (let k = 0; k < 4; k++) {
-    const { x, y } = from[k], { x: u, y: v } = to[k];
+    const { x, y } = from[k],
+      { x: u, y: v } = to[k];
     rows.push([x, y, 1, 0, 0, 0, -u * x, -u * y, u]);
     rows.push([0, 0, 0, x, y, 1, -v * x, -v * y, v]);
   }
@@ -83,24 +92,32 @@ export function smallestEigenvector(s: Mat3): Vec3 {
   for (let sweep = 0; sweep < 50; sweep++) {
     const off = Math.abs(a[1]) + Math.abs(a[2]) + Math.abs(a[5]);
     if (off < 1e-15 * (Math.abs(a[0]) + Math.abs(a[4]) + Math.abs(a[8]) + 1e-300)) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2]
+    ] as const) {
       const apq = a[p * 3 + q];
       if (apq === 0) continue;
       const theta = (a[q * 3 + q] - a[p * 3 + p]) / (2 * apq);
       const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1), sn = t * c;
+      const c = 1 / Math.sqrt(t * t + 1),
+        sn = t * c;
       for (let k = 0; k < 3; k++) {
-        const akp = a[k * 3 + p], akq = a[k * 3 + q];
+        const akp = a[k * 3 + p],
+          akq = a[k * 3 + q];
         a[k * 3 + p] = c * akp - sn * akq;
         a[k * 3 + q] = sn * akp + c * akq;
       }
       for (let k = 0; k < 3; k++) {
-        const apk = a[p * 3 + k], aqk = a[q * 3 + k];
+        const apk = a[p * 3 + k],
+          aqk = a[q * 3 + k];
         a[p * 3 + k] = c * apk - sn * aqk;
         a[q * 3 + k] = sn * apk + c * aqk;
       }
       for (let k = 0; k < 3; k++) {
-        const vkp = v[k * 3 + p], vkq = v[k * 3 + q];
+        const vkp = v[k * 3 + p],
+          vkq = v[k * 3 + q];
         v[k * 3 + p] = c * vkp - sn * vkq;
         v[k * 3 + q] = sn * vkp + c * vkq;
       }

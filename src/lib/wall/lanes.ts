@@ -56,7 +56,8 @@ export function lanesFromSigns<K>(signs: readonly SignSpan<K>[], cards: readonly
   const sorted = [...signs].sort((a, b) => a.x - b.x);
   const candidates: Gap[][] = [];
   for (let i = 0; i + 1 < sorted.length; i++) {
-    const a = sorted[i], b = sorted[i + 1];
+    const a = sorted[i],
+      b = sorted[i + 1];
     const inside = [...cards, ...sorted].filter((c) => c.right > a.right && c.left < b.left);
     candidates.push(gapsBetween(a.right, b.left, inside).slice(0, MAX_CANDIDATES));
   }
@@ -67,7 +68,11 @@ export function lanesFromSigns<K>(signs: readonly SignSpan<K>[], cards: readonly
   const laneGap = chosen.length ? Math.max(codeWidth, Math.min(...chosen.map((g) => g.width))) : 3 * codeWidth;
   const left = outerEdge(sorted[0], cards, laneGap, -1);
   const right = outerEdge(sorted[sorted.length - 1], cards, laneGap, 1);
-  const lanes = sorted.map((s, i) => ({ key: s.key, from: i === 0 ? left : borders[i - 1], to: i === sorted.length - 1 ? right : borders[i] }));
+  const lanes = sorted.map((s, i) => ({
+    key: s.key,
+    from: i === 0 ? left : borders[i - 1],
+    to: i === sorted.length - 1 ? right : borders[i]
+  }));
   return { lanes, doubtful };
 }
 
@@ -97,11 +102,16 @@ const DOUBT = 0.25;
  * the codes between the two gaps are in doubt: a sign at the left of a wide lane with two stacks
  * looks, in codes alone, much like a centred sign with the next lane's stack beside it.
  */
-function chooseBorders<K>(signs: readonly SignSpan<K>[], candidates: Gap[][], cards: readonly Span[]): { chosen: Gap[]; doubtful: { from: number; to: number }[] } {
+function chooseBorders<K>(
+  signs: readonly SignSpan<K>[],
+  candidates: Gap[][],
+  cards: readonly Span[]
+): { chosen: Gap[]; doubtful: { from: number; to: number }[] } {
   const n = candidates.length;
   if (n === 0) return { chosen: [], doubtful: [] };
   const laneCost = (i: number, from: number, to: number) => {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (const c of cards) {
       if (c.x >= from && c.x < to) {
         lo = Math.min(lo, c.x);
@@ -122,7 +132,8 @@ function chooseBorders<K>(signs: readonly SignSpan<K>[], candidates: Gap[][], ca
         from[i][j] = -1;
         return;
       }
-      let best = Infinity, arg = 0;
+      let best = Infinity,
+        arg = 0;
       candidates[i - 1].forEach((p, k) => {
         const c = cost[i - 1][k] + laneCost(i, p.at, g.at);
         if (c < best) [best, arg] = [c, k];
@@ -131,7 +142,8 @@ function chooseBorders<K>(signs: readonly SignSpan<K>[], candidates: Gap[][], ca
       from[i][j] = arg;
     });
   }
-  let least = Infinity, arg = 0;
+  let least = Infinity,
+    arg = 0;
   candidates[n - 1].forEach((g, j) => {
     const c = cost[n - 1][j] + laneCost(n, g.at, Infinity);
     if (c < least) [least, arg] = [c, j];

@@ -64,7 +64,8 @@ export function longestIncreasing<T>(items: readonly T[], key: (t: T) => number)
   const prev: number[] = new Array<number>(items.length).fill(-1);
   items.forEach((item, i) => {
     const k = key(item);
-    let lo = 0, hi = tails.length;
+    let lo = 0,
+      hi = tails.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (key(items[tails[mid]]) < k) lo = mid + 1;

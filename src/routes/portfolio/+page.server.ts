@@ -22,7 +22,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const { app, principal } = locals;
   const canRead = (boardId: string) => authorizeBoard(principal, boardId, 'read', (u, b) => app.accounts.roleOf(u, b)).ok;
   const sort = (SORT_KEYS as readonly string[]).includes(q('sort')) ? (q('sort') as SortKey) : 'name';
-  const status: PortfolioView['status'] = (STATUSES as readonly string[]).includes(q('status')) ? (q('status') as (typeof STATUSES)[number]) : '';
+  const status: PortfolioView['status'] = (STATUSES as readonly string[]).includes(q('status'))
+    ? (q('status') as (typeof STATUSES)[number])
+    : '';
   const view: PortfolioView = { sort, dir: q('dir') === 'desc' ? 'desc' : 'asc', q: q('q'), status, aging: q('aging') === '1' };
   return {
     rows: await portfolioFor(app.service, period, now, canRead),

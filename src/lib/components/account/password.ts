@@ -2,7 +2,7 @@
 export const PASSWORD_MIN = 8;
 
 export function passwordProblem(password: string, confirm: string): string | null {
-	if (password.length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
-	if (password !== confirm) return 'The two passwords are not the same.';
-	return null;
+  if (password.length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
+  if (password !== confirm) return 'The two passwords are not the same.';
+  return null;
 }

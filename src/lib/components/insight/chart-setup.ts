@@ -4,8 +4,20 @@
  * whole plot, which a dataset on a category axis cannot do.
  */
 import {
-  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement,
-  PointElement, ScatterController, Tooltip, type ChartType, type Plugin
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartType,
+  type Plugin
 } from 'chart.js';
 
 export interface ReferenceLine {
@@ -51,8 +63,18 @@ const referenceLines: Plugin = {
 };
 
 Chart.register(
-  BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement,
-  ScatterController, Tooltip, referenceLines
+  BarController,
+  BarElement,
+  CategoryScale,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  referenceLines
 );
 
 export { Chart };

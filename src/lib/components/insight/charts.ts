@@ -25,10 +25,24 @@ function options<T extends ChartType>(t: ChartTheme, extra: ChartOptions<T>): Ch
     interaction: { mode: 'nearest', intersect: false },
     layout: { padding: { top: 4, right: 4 } },
     plugins: {
-      legend: { position: 'bottom', labels: { color: t.text, font: { family: FONT, size: 12 }, boxWidth: 10, boxHeight: 10, useBorderRadius: true, borderRadius: 2, padding: 14 } },
+      legend: {
+        position: 'bottom',
+        labels: {
+          color: t.text,
+          font: { family: FONT, size: 12 },
+          boxWidth: 10,
+          boxHeight: 10,
+          useBorderRadius: true,
+          borderRadius: 2,
+          padding: 14
+        }
+      },
       tooltip: { titleFont: { family: FONT }, bodyFont: { family: FONT }, padding: 10, cornerRadius: 8, boxPadding: 4 }
     },
-    scales: { x: { ...axis, grid: { display: false } }, y: { ...axis, beginAtZero: true, ticks: { ...axis.ticks, precision: 0, padding: 6 } } }
+    scales: {
+      x: { ...axis, grid: { display: false } },
+      y: { ...axis, beginAtZero: true, ticks: { ...axis.ticks, precision: 0, padding: 6 } }
+    }
   };
   return merge(base as ChartOptions<T>, extra);
 }
@@ -42,7 +56,10 @@ function merge<T>(a: T, b: unknown): T {
 }
 
 export function cfdChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'line'> {
-  const colours = stageColours(m.cfd.series.map((s) => s.stage), t);
+  const colours = stageColours(
+    m.cfd.series.map((s) => s.stage),
+    t
+  );
   // Done at the bottom, the queues on top: the bands then read in the order work flows.
   const series = m.cfd.series.map((s, i) => ({ s, colour: colours[i] })).reverse();
   return {
@@ -50,9 +67,16 @@ export function cfdChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'li
     data: {
       labels: m.cfd.days.map(shortDay),
       datasets: series.map(({ s, colour }, i) => ({
-        label: s.name, data: [...s.counts], fill: i === 0 ? 'origin' : '-1', backgroundColor: alpha(colour, t.dark ? 0.45 : 0.55),
+        label: s.name,
+        data: [...s.counts],
+        fill: i === 0 ? 'origin' : '-1',
+        backgroundColor: alpha(colour, t.dark ? 0.45 : 0.55),
         // A board's first days have too few samples for a line: draw them as points.
-        borderColor: colour, borderWidth: 1.5, pointRadius: m.cfd.days.length < 3 ? 4 : 0, pointHitRadius: 6, tension: 0.2
+        borderColor: colour,
+        borderWidth: 1.5,
+        pointRadius: m.cfd.days.length < 3 ? 4 : 0,
+        pointHitRadius: 6,
+        tension: 0.2
       }))
     },
     options: options<'line'>(t, {
@@ -97,17 +121,29 @@ export function cycleTimeChart(m: BoardMetrics, t: ChartTheme): ChartConfigurati
   return {
     type: 'scatter',
     data: {
-      datasets: [{
-        label: 'Cycle time (days)', data: items.map((i) => ({ x: Math.round(dayOffset(i.done, m.period.from) * 100) / 100, y: i.days })),
-        backgroundColor: alpha(t.accent, 0.55), borderColor: t.accent, borderWidth: 1, pointRadius: 4, pointHoverRadius: 6
-      }]
+      datasets: [
+        {
+          label: 'Cycle time (days)',
+          data: items.map((i) => ({ x: Math.round(dayOffset(i.done, m.period.from) * 100) / 100, y: i.days })),
+          backgroundColor: alpha(t.accent, 0.55),
+          borderColor: t.accent,
+          borderWidth: 1,
+          pointRadius: 4,
+          pointHoverRadius: 6
+        }
+      ]
     },
     options: options<'scatter'>(t, {
       interaction: { mode: 'nearest', intersect: true },
       plugins: {
         legend: { display: false },
         referenceLines: { lines: percentileLines(m.cycleTime.percentiles, t) },
-        tooltip: { callbacks: { title: (ctx) => items[ctx[0].dataIndex]?.title ?? '', label: (ctx) => `${days(items[ctx.dataIndex].days)}, done ${items[ctx.dataIndex].done.slice(0, 10)}` } }
+        tooltip: {
+          callbacks: {
+            title: (ctx) => items[ctx[0].dataIndex]?.title ?? '',
+            label: (ctx) => `${days(items[ctx.dataIndex].days)}, done ${items[ctx.dataIndex].done.slice(0, 10)}`
+          }
+        }
       },
       scales: { x: dayAxis(m, t), y: { title: { display: true, text: 'days', color: t.muted } } }
     })
@@ -120,15 +156,27 @@ export function throughputChart(m: BoardMetrics, t: ChartTheme): ChartConfigurat
     type: 'bar',
     data: {
       labels: weeks.map((w) => shortDay(w.week)),
-      datasets: [{
-        label: 'Cards done', data: weeks.map((w) => w.count), borderRadius: 4, maxBarThickness: 42,
-        backgroundColor: weeks.map((w) => (w.partial ? alpha(t.accent, 0.35) : t.accent))
-      }]
+      datasets: [
+        {
+          label: 'Cards done',
+          data: weeks.map((w) => w.count),
+          borderRadius: 4,
+          maxBarThickness: 42,
+          backgroundColor: weeks.map((w) => (w.partial ? alpha(t.accent, 0.35) : t.accent))
+        }
+      ]
     },
     options: options<'bar'>(t, {
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { title: (ctx) => { const w = weeks[ctx[0].dataIndex]; return `${shortDay(w.from)} – ${shortDay(w.to)}${w.partial ? ' (part of the week)' : ''}`; } } }
+        tooltip: {
+          callbacks: {
+            title: (ctx) => {
+              const w = weeks[ctx[0].dataIndex];
+              return `${shortDay(w.from)} – ${shortDay(w.to)}${w.partial ? ' (part of the week)' : ''}`;
+            }
+          }
+        }
       }
     })
   };
@@ -142,10 +190,17 @@ export function throughputDailyChart(m: BoardMetrics, t: ChartTheme): ChartConfi
     type: 'line',
     data: {
       labels: daysList.map((d) => shortDay(d.day)),
-      datasets: [{
-        label: 'Cards finished', data: daysList.map((d) => d.count), borderColor: t.accent, backgroundColor: t.accent, borderWidth: 1.5,
-        pointRadius: daysList.length > 60 ? 1.5 : 3, tension: 0
-      }]
+      datasets: [
+        {
+          label: 'Cards finished',
+          data: daysList.map((d) => d.count),
+          borderColor: t.accent,
+          backgroundColor: t.accent,
+          borderWidth: 1.5,
+          pointRadius: daysList.length > 60 ? 1.5 : 3,
+          tension: 0
+        }
+      ]
     },
     options: options<'line'>(t, {
       plugins: {
@@ -164,12 +219,28 @@ export function leadTimeChart(m: BoardMetrics, t: ChartTheme): ChartConfiguratio
     type: 'bar',
     data: {
       labels: bins.map(label),
-      datasets: [{ label: 'Cards', data: bins.map((b) => b.count), backgroundColor: alpha(t.ok, 0.8), borderRadius: 3, categoryPercentage: 0.92, barPercentage: 0.95 }]
+      datasets: [
+        {
+          label: 'Cards',
+          data: bins.map((b) => b.count),
+          backgroundColor: alpha(t.ok, 0.8),
+          borderRadius: 3,
+          categoryPercentage: 0.92,
+          barPercentage: 0.95
+        }
+      ]
     },
     options: options<'bar'>(t, {
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { title: (ctx) => { const b = bins[ctx[0].dataIndex]; return `${b.from} to ${b.to} days`; } } }
+        tooltip: {
+          callbacks: {
+            title: (ctx) => {
+              const b = bins[ctx[0].dataIndex];
+              return `${b.from} to ${b.to} days`;
+            }
+          }
+        }
       },
       scales: { x: { title: { display: true, text: 'days from creation to done', color: t.muted } } }
     })
@@ -195,21 +266,35 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
   return {
     type: 'scatter',
     data: {
-      datasets: [{
-        label: 'Age (days)', data: points, pointRadius: 6, pointHoverRadius: 8, borderWidth: 1.5,
-        backgroundColor: items.map((i) => alpha(i.over ? t.danger : t.accent, 0.6)), borderColor: items.map((i) => (i.over ? t.danger : t.accent))
-      }]
+      datasets: [
+        {
+          label: 'Age (days)',
+          data: points,
+          pointRadius: 6,
+          pointHoverRadius: 8,
+          borderWidth: 1.5,
+          backgroundColor: items.map((i) => alpha(i.over ? t.danger : t.accent, 0.6)),
+          borderColor: items.map((i) => (i.over ? t.danger : t.accent))
+        }
+      ]
     },
     options: options<'scatter'>(t, {
       interaction: { mode: 'nearest', intersect: true },
       plugins: {
         legend: { display: false },
         referenceLines: { lines },
-        tooltip: { callbacks: { title: (ctx) => items[ctx[0].dataIndex]?.title ?? '', label: (ctx) => `${items[ctx.dataIndex].column}: ${days(items[ctx.dataIndex].days)} in progress` } }
+        tooltip: {
+          callbacks: {
+            title: (ctx) => items[ctx[0].dataIndex]?.title ?? '',
+            label: (ctx) => `${items[ctx.dataIndex].column}: ${days(items[ctx.dataIndex].days)} in progress`
+          }
+        }
       },
       scales: {
         x: {
-          type: 'linear', min: -0.5, max: Math.max(0.5, columns.length - 0.5),
+          type: 'linear',
+          min: -0.5,
+          max: Math.max(0.5, columns.length - 0.5),
           // One tick per column, at its centre (a linear axis would start its ticks at -0.5).
           afterBuildTicks: (axis) => {
             axis.ticks = columns.map((_, i) => ({ value: i }));
@@ -224,7 +309,10 @@ export function agingChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'
 }
 
 export function wipChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'line'> {
-  const colours = stageColours(m.wip.series.map(() => 'doing'), t);
+  const colours = stageColours(
+    m.wip.series.map(() => 'doing'),
+    t
+  );
   // A board's first days have too few samples for a line: draw them as points.
   const few = m.wip.days.length < 3;
   return {
@@ -233,13 +321,27 @@ export function wipChart(m: BoardMetrics, t: ChartTheme): ChartConfiguration<'li
       labels: m.wip.days.map(shortDay),
       datasets: m.wip.series.flatMap((s, i) => {
         const count = {
-          label: s.name, data: [...s.counts], borderColor: colours[i], backgroundColor: colours[i], borderWidth: 2, pointRadius: few ? 4 : 0,
-          pointStyle: 'rectRounded' as const, stepped: true as const
+          label: s.name,
+          data: [...s.counts],
+          borderColor: colours[i],
+          backgroundColor: colours[i],
+          borderWidth: 2,
+          pointRadius: few ? 4 : 0,
+          pointStyle: 'rectRounded' as const,
+          stepped: true as const
         };
         if (s.limits.every((l) => l === null)) return [count];
         const limit = {
-          label: `${s.name} limit`, data: s.limits.map((l) => l ?? Number.NaN), borderColor: colours[i], backgroundColor: colours[i], borderWidth: 1.5,
-          borderDash: [6, 4], pointRadius: 0, pointStyle: 'dash' as const, stepped: true as const, spanGaps: false
+          label: `${s.name} limit`,
+          data: s.limits.map((l) => l ?? Number.NaN),
+          borderColor: colours[i],
+          backgroundColor: colours[i],
+          borderWidth: 1.5,
+          borderDash: [6, 4],
+          pointRadius: 0,
+          pointStyle: 'dash' as const,
+          stepped: true as const,
+          spanGaps: false
         };
         return [count, limit];
       })
@@ -269,14 +371,36 @@ export function whenChart(f: WhenForecast, t: ChartTheme): ChartConfiguration<'b
     type: 'bar',
     data: {
       labels: bars.map((b) => shortDay(b.date)),
-      datasets: [{ label: 'Runs', data: bars.map((b) => b.runs), backgroundColor: bandColours(bars.map((b) => b.date), cut, (a, b) => a > b, t), borderRadius: 3, categoryPercentage: 0.92, barPercentage: 0.95 }]
+      datasets: [
+        {
+          label: 'Runs',
+          data: bars.map((b) => b.runs),
+          backgroundColor: bandColours(
+            bars.map((b) => b.date),
+            cut,
+            (a, b) => a > b,
+            t
+          ),
+          borderRadius: 3,
+          categoryPercentage: 0.92,
+          barPercentage: 0.95
+        }
+      ]
     },
     options: options<'bar'>(t, {
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { title: (ctx) => `Done ${shortDay(bars[ctx[0].dataIndex].date)}`, label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs` } }
+        tooltip: {
+          callbacks: {
+            title: (ctx) => `Done ${shortDay(bars[ctx[0].dataIndex].date)}`,
+            label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs`
+          }
+        }
       },
-      scales: { x: { title: { display: true, text: `day the ${f.items} cards are finished`, color: t.muted } }, y: { title: { display: true, text: 'runs', color: t.muted } } }
+      scales: {
+        x: { title: { display: true, text: `day the ${f.items} cards are finished`, color: t.muted } },
+        y: { title: { display: true, text: 'runs', color: t.muted } }
+      }
     })
   };
 }
@@ -288,14 +412,36 @@ export function howManyChart(f: HowManyForecast, t: ChartTheme): ChartConfigurat
     type: 'bar',
     data: {
       labels: bars.map((b) => String(b.items)),
-      datasets: [{ label: 'Runs', data: bars.map((b) => b.runs), backgroundColor: bandColours(bars.map((b) => b.items), cut, (a, b) => a < b, t), borderRadius: 3, categoryPercentage: 0.92, barPercentage: 0.95 }]
+      datasets: [
+        {
+          label: 'Runs',
+          data: bars.map((b) => b.runs),
+          backgroundColor: bandColours(
+            bars.map((b) => b.items),
+            cut,
+            (a, b) => a < b,
+            t
+          ),
+          borderRadius: 3,
+          categoryPercentage: 0.92,
+          barPercentage: 0.95
+        }
+      ]
     },
     options: options<'bar'>(t, {
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { title: (ctx) => `${bars[ctx[0].dataIndex].items} cards`, label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs` } }
+        tooltip: {
+          callbacks: {
+            title: (ctx) => `${bars[ctx[0].dataIndex].items} cards`,
+            label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs`
+          }
+        }
       },
-      scales: { x: { title: { display: true, text: `cards finished by ${shortDay(f.by)}`, color: t.muted } }, y: { title: { display: true, text: 'runs', color: t.muted } } }
+      scales: {
+        x: { title: { display: true, text: `cards finished by ${shortDay(f.by)}`, color: t.muted } },
+        y: { title: { display: true, text: 'runs', color: t.muted } }
+      }
     })
   };
 }

@@ -18,6 +18,7 @@ export const ratio = (r: number | null) => (r === null ? '–' : r.toFixed(2));
 
 export function money(n: number, currency: string): string {
   const abs = Math.abs(n);
-  const text = abs >= 1e6 ? `${(n / 1e6).toFixed(abs >= 1e7 ? 0 : 1)}M` : abs >= 1e4 ? `${Math.round(n / 1e3)}k` : Math.round(n).toLocaleString('en');
+  const text =
+    abs >= 1e6 ? `${(n / 1e6).toFixed(abs >= 1e7 ? 0 : 1)}M` : abs >= 1e4 ? `${Math.round(n / 1e3)}k` : Math.round(n).toLocaleString('en');
   return currency ? `${currency} ${text}` : text;
 }

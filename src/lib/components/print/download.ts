@@ -55,7 +55,10 @@ export async function recordPrint(boardId: string, record: PrintRecord): Promise
     const recorded = (body as { recorded?: unknown } | null)?.recorded;
     return { ok: true, recorded: Array.isArray(recorded) ? recorded.length : 0 };
   } catch {
-    return { ok: false, message: 'The server could not be reached, so nothing was recorded as printed. Check the connection and try again.' };
+    return {
+      ok: false,
+      message: 'The server could not be reached, so nothing was recorded as printed. Check the connection and try again.'
+    };
   }
 }
 

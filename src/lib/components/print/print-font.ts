@@ -15,7 +15,12 @@ let loading: Promise<void> | null = null;
 export function loadPrintFont(): Promise<void> {
   if (typeof document === 'undefined' || typeof FontFace === 'undefined') return Promise.resolve();
   loading ??= Promise.all(
-    ([['400', regularUrl], ['700', boldUrl]] as const).map(async ([weight, url]) => {
+    (
+      [
+        ['400', regularUrl],
+        ['700', boldUrl]
+      ] as const
+    ).map(async ([weight, url]) => {
       const face = new FontFace(PRINT_FONT, `url(${url})`, { weight });
       document.fonts.add(face);
       await face.load();

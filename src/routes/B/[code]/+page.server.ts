@@ -4,6 +4,6 @@ import type { PageServerLoad } from './$types';
 
 /** A board sign (design §3): scanning it joins the stand-up, so it opens the board's scanner. */
 export const load: PageServerLoad = async ({ params, locals }) => {
-	const { boardId } = await resolveCode(locals, params.code, 'board');
-	redirect(303, `/boards/${boardId}/scan`);
+  const { boardId } = await resolveCode(locals, params.code, 'board');
+  redirect(303, `/boards/${boardId}/scan`);
 };

@@ -17,7 +17,8 @@ async function boardOf(app: App, boardId: string): Promise<BoardState> {
 }
 
 /** Stages and project figures are board settings: owners (and admins) change them. */
-const maySet = (app: App, principal: Principal, boardId: string) => authorizeBoard(principal, boardId, 'settings', (u, b) => app.accounts.roleOf(u, b));
+const maySet = (app: App, principal: Principal, boardId: string) =>
+  authorizeBoard(principal, boardId, 'settings', (u, b) => app.accounts.roleOf(u, b));
 
 /** One forecast as the page shows it: the answer, or why there is none. */
 type PageForecast<F> = { forecast: F | null; error: string | null };
@@ -40,7 +41,9 @@ async function forecasts(app: App, board: BoardState, url: URL, now: number, ope
     return r.ok ? { forecast: r.forecast, error: null } : { forecast: null, error: r.message };
   });
   return {
-    items, by, history,
+    items,
+    by,
+    history,
     when: results[0] as PageForecast<WhenForecast>,
     howMany: results[1] as PageForecast<HowManyForecast>
   };
@@ -52,11 +55,24 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
   const now = Date.now();
   const { period, error: periodError } = periodOrDefault(url.searchParams.get('from'), url.searchParams.get('to'), now, firstDayOf(board));
   const metrics = await metricsFor(locals.app.service, board, period, now);
-  const open = Object.values(board.cards).filter((c) => !c.archived && columnStage(board.columns, board.columns.findIndex((x) => x.id === c.columnId)) !== 'done').length;
+  const open = Object.values(board.cards).filter(
+    (c) =>
+      !c.archived &&
+      columnStage(
+        board.columns,
+        board.columns.findIndex((x) => x.id === c.columnId)
+      ) !== 'done'
+  ).length;
   return {
     board: {
-      id: board.id, name: board.name,
-      columns: board.columns.map((c, i) => ({ id: c.id, name: c.name, stage: columnStage(board.columns, i), stageSet: c.stage !== undefined })),
+      id: board.id,
+      name: board.name,
+      columns: board.columns.map((c, i) => ({
+        id: c.id,
+        name: c.name,
+        stage: columnStage(board.columns, i),
+        stageSet: c.stage !== undefined
+      })),
       project: board.project ?? null
     },
     metrics,

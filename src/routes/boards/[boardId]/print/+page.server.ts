@@ -13,25 +13,25 @@ import type { PageServerLoad } from './$types';
  * the API's values, so a link can open the page on, say, the reprint queue.
  */
 export const load: PageServerLoad = async ({ params, locals, request, platform, url }) => {
-	const board = ID_PATTERN.test(params.boardId) ? await locals.app.service.getBoard(params.boardId as BoardId) : null;
-	if (!board) error(404, { message: 'This board does not exist, or it was removed.', code: 'NOT_FOUND' });
-	let origin: string;
-	try {
-		origin = printOrigin({ publicUrl: locals.app.publicUrl, host: request.headers.get('host'), encrypted: overTls(platform, url) });
-	} catch (err) {
-		if (err instanceof InvalidHostError) error(400, { message: err.message, code: err.code });
-		throw err;
-	}
-	return {
-		// The service's state is live and mutated in place by later commands: hand out a copy.
-		board: cloneBoard(board),
-		origin,
-		localOnly: isLocalOnly(origin),
-		// Recording a print needs edit access; anyone who may read the board may download the PDF.
-		canRecord: authorizeBoard(locals.principal, board.id, 'edit', (u, b) => locals.app.accounts.roleOf(u, b)).ok,
-		printedOn: localDate(new Date()),
-		initial: { layout: url.searchParams.get('layout'), select: url.searchParams.get('select') }
-	};
+  const board = ID_PATTERN.test(params.boardId) ? await locals.app.service.getBoard(params.boardId as BoardId) : null;
+  if (!board) error(404, { message: 'This board does not exist, or it was removed.', code: 'NOT_FOUND' });
+  let origin: string;
+  try {
+    origin = printOrigin({ publicUrl: locals.app.publicUrl, host: request.headers.get('host'), encrypted: overTls(platform, url) });
+  } catch (err) {
+    if (err instanceof InvalidHostError) error(400, { message: err.message, code: err.code });
+    throw err;
+  }
+  return {
+    // The service's state is live and mutated in place by later commands: hand out a copy.
+    board: cloneBoard(board),
+    origin,
+    localOnly: isLocalOnly(origin),
+    // Recording a print needs edit access; anyone who may read the board may download the PDF.
+    canRecord: authorizeBoard(locals.principal, board.id, 'edit', (u, b) => locals.app.accounts.roleOf(u, b)).ok,
+    printedOn: localDate(new Date()),
+    initial: { layout: url.searchParams.get('layout'), select: url.searchParams.get('select') }
+  };
 };
 
 /**
@@ -39,6 +39,6 @@ export const load: PageServerLoad = async ({ params, locals, request, platform, 
  * `platform.req`; under `vite dev` there is none, and Vite's own URL has the right scheme.
  */
 function overTls(platform: unknown, url: URL): boolean {
-	const req = (platform as { req?: IncomingMessage } | undefined)?.req;
-	return req ? req.socket instanceof TLSSocket : url.protocol === 'https:';
+  const req = (platform as { req?: IncomingMessage } | undefined)?.req;
+  return req ? req.socket instanceof TLSSocket : url.protocol === 'https:';
 }

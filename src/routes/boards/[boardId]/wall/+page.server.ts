@@ -9,10 +9,10 @@ import type { PageServerLoad } from './$types';
  * edit access; the API checks that itself, the page only avoids offering what it would refuse.
  */
 export const load: PageServerLoad = async ({ params, locals }) => {
-	const { app, principal } = locals;
-	const board = ID_PATTERN.test(params.boardId) ? await app.service.getBoard(params.boardId as BoardId) : null;
-	if (!board) error(404, { message: 'This board does not exist, or it was removed.', code: 'NOT_FOUND' });
-	const role = boardRole(principal, board.id, (u, b) => app.accounts.roleOf(u, b)) ?? 'viewer';
-	// The service's state is live and mutated in place by later commands: hand out a copy.
-	return { board: cloneBoard(board), canEdit: abilities(role).edit };
+  const { app, principal } = locals;
+  const board = ID_PATTERN.test(params.boardId) ? await app.service.getBoard(params.boardId as BoardId) : null;
+  if (!board) error(404, { message: 'This board does not exist, or it was removed.', code: 'NOT_FOUND' });
+  const role = boardRole(principal, board.id, (u, b) => app.accounts.roleOf(u, b)) ?? 'viewer';
+  // The service's state is live and mutated in place by later commands: hand out a copy.
+  return { board: cloneBoard(board), canEdit: abilities(role).edit };
 };
