@@ -1,6 +1,9 @@
 /**
  * PDF renderer for printable card sets, column signs and the board sign.
  *
+ * Where everything goes is decided by src/lib/print/describe.ts (shared with the print page's
+ * preview); this module measures text with the real fonts and paints descriptions with pdfkit.
+ *
  * Decisions (each measured on this renderer):
  * - pdfkit, piped straight to the output: pages are written as they are finished and the
  *   renderer waits while the reader is slow, so a 2,000-card job never sits in memory whole.
