@@ -364,23 +364,25 @@ function bandColours<T>(bars: readonly T[], cut: readonly (T | null)[], after: (
   });
 }
 
-export function whenChart(f: WhenForecast, t: ChartTheme): ChartConfiguration<'bar'> {
-  const bars = f.histogram;
-  const cut = f.when.map((w) => w.date);
+/** A forecast's histogram of runs: one bar per outcome, coloured by the percentile band it falls in. */
+function runsChart(
+  bars: { runs: number }[],
+  labels: string[],
+  colours: string[],
+  totalRuns: number,
+  titleOf: (index: number) => string,
+  xTitle: string,
+  t: ChartTheme
+): ChartConfiguration<'bar'> {
   return {
     type: 'bar',
     data: {
-      labels: bars.map((b) => shortDay(b.date)),
+      labels,
       datasets: [
         {
           label: 'Runs',
           data: bars.map((b) => b.runs),
-          backgroundColor: bandColours(
-            bars.map((b) => b.date),
-            cut,
-            (a, b) => a > b,
-            t
-          ),
+          backgroundColor: colours,
           borderRadius: 3,
           categoryPercentage: 0.92,
           barPercentage: 0.95
@@ -392,56 +394,53 @@ export function whenChart(f: WhenForecast, t: ChartTheme): ChartConfiguration<'b
         legend: { display: false },
         tooltip: {
           callbacks: {
-            title: (ctx) => `Done ${shortDay(bars[ctx[0].dataIndex].date)}`,
-            label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs`
+            title: (ctx) => titleOf(ctx[0].dataIndex),
+            label: (ctx) => `${bars[ctx.dataIndex].runs} of ${totalRuns} runs`
           }
         }
       },
       scales: {
-        x: { title: { display: true, text: `day the ${f.items} cards are finished`, color: t.muted } },
+        x: { title: { display: true, text: xTitle, color: t.muted } },
         y: { title: { display: true, text: 'runs', color: t.muted } }
       }
     })
   };
 }
 
+export function whenChart(f: WhenForecast, t: ChartTheme): ChartConfiguration<'bar'> {
+  const bars = f.histogram;
+  const colours = bandColours(
+    bars.map((b) => b.date),
+    f.when.map((w) => w.date),
+    (a, b) => a > b,
+    t
+  );
+  return runsChart(
+    bars,
+    bars.map((b) => shortDay(b.date)),
+    colours,
+    f.runs,
+    (i) => `Done ${shortDay(bars[i].date)}`,
+    `day the ${f.items} cards are finished`,
+    t
+  );
+}
+
 export function howManyChart(f: HowManyForecast, t: ChartTheme): ChartConfiguration<'bar'> {
   const bars = f.histogram;
-  const cut = f.howMany.map((h) => h.items);
-  return {
-    type: 'bar',
-    data: {
-      labels: bars.map((b) => String(b.items)),
-      datasets: [
-        {
-          label: 'Runs',
-          data: bars.map((b) => b.runs),
-          backgroundColor: bandColours(
-            bars.map((b) => b.items),
-            cut,
-            (a, b) => a < b,
-            t
-          ),
-          borderRadius: 3,
-          categoryPercentage: 0.92,
-          barPercentage: 0.95
-        }
-      ]
-    },
-    options: options<'bar'>(t, {
-      plugins: {
-        legend: { display: false },
-        tooltip: {
-          callbacks: {
-            title: (ctx) => `${bars[ctx[0].dataIndex].items} cards`,
-            label: (ctx) => `${bars[ctx.dataIndex].runs} of ${f.runs} runs`
-          }
-        }
-      },
-      scales: {
-        x: { title: { display: true, text: `cards finished by ${shortDay(f.by)}`, color: t.muted } },
-        y: { title: { display: true, text: 'runs', color: t.muted } }
-      }
-    })
-  };
+  const colours = bandColours(
+    bars.map((b) => b.items),
+    f.howMany.map((h) => h.items),
+    (a, b) => a < b,
+    t
+  );
+  return runsChart(
+    bars,
+    bars.map((b) => String(b.items)),
+    colours,
+    f.runs,
+    (i) => `${bars[i].items} cards`,
+    `cards finished by ${shortDay(f.by)}`,
+    t
+  );
 }
